@@ -146,9 +146,24 @@ export const field = {
   tooLong: (path: string, max: number): FieldCause => ({ reason: 'FieldValueTooLong', field: path, message: `Too long: may not be more than ${max} bytes` }),
   typeInvalid: (path: string, value: unknown, detail: string): FieldCause => ({ reason: 'FieldValueTypeInvalid', field: path, message: `Invalid value: ${formatValue(value)}: ${detail}` }),
   unknown: (path: string): FieldCause => ({ reason: 'FieldValueInvalid', field: path, message: `unknown field "${path}"` }),
+  notFound: (path: string, value: unknown): FieldCause => ({ reason: 'FieldValueNotFound', field: path, message: `Not found: ${formatValue(value)}` }),
+  tooMany: (path: string, actual: number, max: number): FieldCause => ({ reason: 'FieldValueTooMany', field: path, message: `Too many: ${actual}: must have at most ${max} items` }),
 };
 
+/**
+ * A value already spelled as Go's `%#v` prints it (`map[string]string{"app":"web"}`,
+ * `v1.LabelSelector{…}`), for field errors whose Kubernetes wording shows a Go struct or
+ * map; printed verbatim instead of as JSON.
+ */
+export class GoValue {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
 function formatValue(v: unknown): string {
+  if (v instanceof GoValue) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'object') return JSON.stringify(v);

@@ -5,9 +5,13 @@
  * OpenAPI spec), so field names and nesting match upstream exactly. `KObject` is the
  * loose shape the generic API machinery works with: anything with TypeMeta + ObjectMeta.
  */
-import type { ObjectMeta, OwnerReference, Status, Time } from 'kubernetes-types/meta/v1';
+import type { ObjectMeta as K8sObjectMeta, OwnerReference, Status, Time } from 'kubernetes-types/meta/v1';
 
-export type { ObjectMeta, OwnerReference, Status, Time };
+/** kubernetes-types marks server-set fields readonly; the server is who sets them. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type ObjectMeta = Mutable<K8sObjectMeta>;
+
+export type { OwnerReference, Status, Time };
 export type { Pod, PodSpec, PodStatus, Container, ContainerStatus, PodCondition, Node, NodeStatus, NodeSpec, Namespace, Service, ServiceSpec, Endpoints, Event, ConfigMap, Secret, ServiceAccount, PersistentVolume, PersistentVolumeClaim, PodTemplateSpec, Binding } from 'kubernetes-types/core/v1';
 export type { Deployment, ReplicaSet, DaemonSet } from 'kubernetes-types/apps/v1';
 export type { Job } from 'kubernetes-types/batch/v1';

@@ -1,0 +1,116 @@
+/**
+ * `k8ts`: the command-line entry point. Wires commander: global flags, one module per
+ * verb, the cluster commands (`up`/`down`/`status`, from ./cluster). Logic lives in the
+ * verb modules.
+ *
+ * `runCli(argv, io)` runs one invocation in-process and resolves to the exit code; it
+ * touches no global state (output goes to `io`, the environment comes from `io.env`), so
+ * tests can drive the CLI without spawning it. `main()` is the process entry used by
+ * `bin/k8ts`.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerApiResources } from './api-resources';
+import { registerApply } from './apply';
+import { registerClusterCommands } from './cluster';
+import type { Runner } from './command';
+import { CliContext, type CliIO, type GlobalOptions } from './context';
+import { registerCreate } from './create';
+import { registerDelete } from './delete';
+import { registerDescribe } from './describe';
+import { CliError, ExitError, formatError } from './errors';
+import { registerGet } from './get';
+import { registerAnnotate, registerLabel } from './label';
+import { registerVersion } from './version';
+
+export type { CliIO } from './context';
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('k8ts');
+  program
+    .description('k8ts controls a k8ts (or any Kubernetes) cluster: kubectl-compatible verbs, plus up/down/status for a local cluster.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .showSuggestionAfterError(true)
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else .k8ts/kubeconfig, else ~/.kube/config)')
+    .option('-s, --server <url>', 'address of the API server (overrides the kubeconfig)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-n, --namespace <namespace>', 'namespace for this request (default: the context\'s, else "default")')
+    .option('-A, --all-namespaces', 'list across all namespaces')
+    .option('--token <token>', 'bearer token for authentication to the API server')
+    .option('--insecure-skip-tls-verify', "don't check the server's certificate")
+    .option('--certificate-authority <file>', 'CA certificate file for the server')
+    .option('--request-timeout <duration>', 'give up on a single request after this long (e.g. 30s; 0: never)');
+
+  const run: Runner = (fn) => async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const ctx = new CliContext(io, cmd.optsWithGlobals() as GlobalOptions);
+    try {
+      await fn(ctx, cmd.opts(), cmd);
+    } finally {
+      await ctx.close();
+    }
+  };
+
+  registerGet(program, run);
+  registerDescribe(program, run);
+  registerCreate(program, run);
+  registerApply(program, run);
+  registerDelete(program, run);
+  registerLabel(program, run);
+  registerAnnotate(program, run);
+  registerApiResources(program, run);
+  registerVersion(program, run);
+  // up / down / status for a local cluster (cli/cluster.ts).
+  registerClusterCommands(program, (s) => void io.stdout.write(s + '\n'));
+
+  program.usage('[options] [command]').argument('[command]').action((command: string | undefined) => {
+    if (command) throw new CliError(`unknown command "${command}" for "k8ts"\nRun 'k8ts --help' for usage.`);
+    program.outputHelp();
+  });
+  return program;
+}
+
+/** Runs one CLI invocation; resolves to the process exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  // Cluster commands report failure through process.exitCode; keep the caller's value.
+  const savedExitCode = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    const code = process.exitCode;
+    return typeof code === 'number' ? code : code ? Number(code) || 1 : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version output exit 0; usage errors were already printed by commander.
+      return err.exitCode;
+    }
+    if (err instanceof ExitError) return err.exitCode;
+    io.stderr.write(formatError(err) + '\n');
+    return err instanceof CliError ? err.exitCode : 1;
+  } finally {
+    process.exitCode = savedExitCode;
+  }
+}
+
+/** Process entry: real stdio, Ctrl-C ends watches and waits cleanly. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const abort = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: abort.signal });
+  process.off('SIGINT', onSigint);
+  process.exitCode = interrupted ? 130 : code;
+}
+
+if (require.main === module) {
+  void main();
+}
