@@ -8,9 +8,8 @@ import { mappingApiVersion, type ResourceMapping } from '../shared/client/restma
 import type { Runner } from './command';
 import type { CliContext } from './context';
 import { CliError } from './errors';
-import { parseBool } from './delete';
 import { GET_TABLE_OPTIONS, tabify } from './printers/tabwriter';
-import { collect } from './resources';
+import { collect, parseBool } from './resources';
 
 interface ApiResourcesOptions {
   output?: string;

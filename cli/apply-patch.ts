@@ -145,13 +145,13 @@ export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-confi
  * manifest carrying that as its new annotation. `annotations` is always present, `{}`
  * when empty, exactly as kubectl records it.
  */
-export function withLastApplied<T extends { metadata?: { annotations?: Record<string, string> } }>(manifest: T, encode: (o: unknown) => string): { modified: T; annotation: string } {
-  const obj = structuredClone(manifest);
+export function withLastApplied<T extends { metadata?: object }>(manifest: T, encode: (o: unknown) => string): { modified: T & { metadata: { annotations: Record<string, string> } }; annotation: string } {
+  const obj = structuredClone(manifest) as T & { metadata?: { annotations?: Record<string, string> } };
   const meta = (obj.metadata ??= {});
   const annotations = { ...(meta.annotations ?? {}) };
   delete annotations[LAST_APPLIED_ANNOTATION];
   meta.annotations = annotations;
   const annotation = encode(obj) + '\n';
   meta.annotations = { ...annotations, [LAST_APPLIED_ANNOTATION]: annotation };
-  return { modified: obj, annotation };
+  return { modified: obj as T & { metadata: { annotations: Record<string, string> } }, annotation };
 }

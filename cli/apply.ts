@@ -93,7 +93,7 @@ async function clientSideApply(ctx: CliContext, t: Target, opts: ApplyOptions, d
   }
 
   if (!live) {
-    let result = modified;
+    let result: KObject = modified;
     if (dryRun !== 'client') {
       try {
         result = await client.create<KObject>(collectionPath(t.mapping, t.namespace), modified, { query: writeQuery(opts, dryRun, 'kubectl-client-side-apply'), signal: ctx.signal });

@@ -17,7 +17,7 @@ import type { Runner } from './command';
 import { parseDuration, type CliContext } from './context';
 import { CliError, ExitError, formatError } from './errors';
 import { readManifests } from './manifest';
-import { dryRunSuffix, listAll, objectPath, parseDryRun, parseOutput, propagationPolicy, resolveResourceArgs } from './resources';
+import { dryRunSuffix, listAll, objectPath, parseBool, parseDryRun, parseOutput, propagationPolicy, resolveResourceArgs } from './resources';
 import { resolveTargets } from './targets';
 
 export interface DeleteOptions {
@@ -35,15 +35,6 @@ export interface DeleteOptions {
   ignoreNotFound?: boolean;
   dryRun?: string | boolean;
   output?: string;
-}
-
-export function parseBool(v: string | boolean | undefined, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v === 'boolean') return v;
-  const s = v.toLowerCase();
-  if (['true', '1', 'yes', ''].includes(s)) return true;
-  if (['false', '0', 'no'].includes(s)) return false;
-  throw new CliError(`invalid boolean value ${JSON.stringify(v)}`);
 }
 
 export function registerDelete(program: Command, run: Runner): void {
@@ -152,7 +143,7 @@ export async function runDelete(ctx: CliContext, args: string[], opts: DeleteOpt
     }
   }
   if (victims.length === 0 && errors.length === 0 && !opts.ignoreNotFound) {
-    ctx.err('No resources found\n');
+    ctx.out('No resources found\n');
   }
 
   if (wait && dryRun === 'none' && deleted.length > 0) {

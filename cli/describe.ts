@@ -14,8 +14,7 @@ import type { Runner } from './command';
 import type { CliContext } from './context';
 import { CliError, ExitError, formatError } from './errors';
 import { describerFor } from './describers';
-import { listAll, objectPath, resolveResourceArgs, withTypeMeta } from './resources';
-import { parseBool } from './delete';
+import { listAll, objectPath, parseBool, resolveResourceArgs, withTypeMeta } from './resources';
 
 interface DescribeOptions {
   selector?: string;

@@ -8,6 +8,7 @@
  * tests can drive the CLI without spawning it. `main()` is the process entry used by
  * `bin/k8ts`.
  */
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { registerApiResources } from './api-resources';
 import { registerApply } from './apply';
@@ -73,9 +74,69 @@ export function buildProgram(io: CliIO): Command {
   return program;
 }
 
+/** Flags that take an optional value, and what a bare flag means (pflag's NoOptDefVal). */
+const OPTIONAL_VALUE_DEFAULTS: Record<string, string> = {
+  '--dry-run': 'client',
+  '--cascade': 'background',
+  '--wait': 'true',
+  '--validate': 'strict',
+  '--show-events': 'true',
+  '--namespaced': 'true',
+};
+
+/** Boolean flags, which kubectl also accepts as `--flag=true|false`. */
+const BOOLEAN_FLAGS = new Set([
+  '--all-namespaces', '--show-labels', '--show-kind', '--overwrite', '--watch', '--watch-only', '--all', '--force', '--now',
+  '--ignore-not-found', '--recursive', '--server-side', '--force-conflicts', '--insecure-skip-tls-verify', '--no-headers',
+  '--list', '--client',
+]);
+
+const SHORT_BOOLEAN_FLAGS = new Set(['A', 'w', 'R']);
+
+/**
+ * Bridges the differences between kubectl's flag parser (pflag) and commander, so that
+ * command lines written for kubectl work: `-o=yaml` → `-o yaml`; a bare optional-value
+ * flag (`--dry-run`) gets its default so it never swallows the next argument;
+ * `--show-labels=true` → `--show-labels`, `--watch=false` → nothing.
+ */
+export function normalizeArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const short = /^-([a-zA-Z])=(.*)$/.exec(a);
+    if (short) {
+      const v = short[2].toLowerCase();
+      if (SHORT_BOOLEAN_FLAGS.has(short[1]) && (v === 'true' || v === 'false')) {
+        if (v === 'true') out.push(`-${short[1]}`);
+      } else {
+        out.push(`-${short[1]}`, short[2]);
+      }
+      continue;
+    }
+    if (a in OPTIONAL_VALUE_DEFAULTS) {
+      out.push(`${a}=${OPTIONAL_VALUE_DEFAULTS[a]}`);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0 && BOOLEAN_FLAGS.has(a.slice(0, eq))) {
+      const v = a.slice(eq + 1).toLowerCase();
+      if (v === 'true' || v === '1') out.push(a.slice(0, eq));
+      else if (v !== 'false' && v !== '0') out.push(a); // let commander report it
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 /** Runs one CLI invocation; resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
+  argv = normalizeArgv(argv);
   // Cluster commands report failure through process.exitCode; keep the caller's value.
   const savedExitCode = process.exitCode;
   process.exitCode = undefined;
@@ -99,6 +160,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 /** Process entry: real stdio, Ctrl-C ends watches and waits cleanly. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const abort = new AbortController();
+  // Every in-flight request listens on this signal (discovery runs ~20 at once).
+  setMaxListeners(0, abort.signal);
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);

@@ -145,6 +145,16 @@ export function dryRunSuffix(d: DryRun): string {
   return d === 'client' ? ' (dry run)' : d === 'server' ? ' (server dry run)' : '';
 }
 
+/** kubectl's boolean flag values (`--wait=false`, `--namespaced=true`). */
+export function parseBool(v: string | boolean | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v === 'boolean') return v;
+  const s = v.toLowerCase();
+  if (['true', '1', 'yes', ''].includes(s)) return true;
+  if (['false', '0', 'no'].includes(s)) return false;
+  throw new CliError(`invalid boolean value ${JSON.stringify(v)}`);
+}
+
 /** Validates `-o` for verbs that print objects. */
 export function parseOutput(o: string | undefined, allowed: string[]): string {
   const v = o ?? '';

@@ -119,17 +119,3 @@ export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
-/**
- * Removes the fields at the given paths (`.spec.containers[0].foo`), as a Go decoder
- * silently drops fields its structs don't have.
- */
-export function pruneFields(obj: unknown, paths: string[]): void {
-  for (const p of paths) {
-    const steps: (string | number)[] = [];
-    for (const m of p.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) steps.push(m[1] !== undefined ? m[1] : Number(m[2]));
-    let cur: any = obj;
-    for (let i = 0; i < steps.length - 1 && cur !== undefined && cur !== null; i++) cur = cur[steps[i]];
-    const last = steps[steps.length - 1];
-    if (cur && typeof cur === 'object' && last !== undefined) delete cur[last];
-  }
-}

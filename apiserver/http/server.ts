@@ -19,12 +19,12 @@ import type { ResourceInfo } from '../registry/resources';
 import { findResource } from '../registry/resources';
 import { parsePath, type Target } from './paths';
 import { discovery, groupDocument, resourceList, wantsAggregated, AGGREGATED_CONTENT_TYPE, VERSION_INFO } from './discovery';
-import { decodeObject, decodePatch, asObject, negotiate, fieldValidationOf, pruneFields, type FieldValidation } from './codec';
+import { decodeObject, decodePatch, asObject, negotiate, fieldValidationOf, type FieldValidation } from './codec';
 import { serveWatch, type WatchParams, type WatchSink } from './watch';
 import { toTable, parseIncludeObject } from '../printers';
 import { patchObject } from '../patch';
 import { openapiIndex, openapiDocument } from '../openapi';
-import { unknownFields, typeErrors, strictDecodingError, strictWarnings, decodeErrorMessage } from '../openapi';
+import { unknownFields, typeErrors, strictDecodingError, strictWarnings, decodeErrorMessage, pruneUnknownFields } from '../openapi';
 import { fromLabelSelector, formatRequirements } from '../../shared/selectors';
 
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
@@ -226,9 +226,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (typeErrs.length) throw badRequest(decodeErrorMessage(gvk, typeErrs[0].message));
     const unknown = unknownFields(gvk, obj);
     if (unknown.length === 0 && duplicates.length === 0) return;
-    if (fv === 'Strict') throw badRequest(strictDecodingError(unknown, duplicates));
+    if (fv === 'Strict') throw badRequest(decodeErrorMessage(gvk, strictDecodingError(unknown, duplicates)));
     if (fv === 'Warn') void reply.header('warning', strictWarnings(unknown, duplicates).map((w) => `299 - ${JSON.stringify(w)}`).join(', '));
-    pruneFields(obj, unknown);
+    pruneUnknownFields(gvk, obj);
   }
 
   async function listResponse(r: ResourceInfo, ns: string | undefined, q: Query, req: FastifyRequest, reply: FastifyReply) {

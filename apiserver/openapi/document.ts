@@ -11,6 +11,7 @@
  * each carries a content hash (sha512, upper-case hex like kube-apiserver's) that the
  * index puts in its `serverRelativeURL` and that callers can use as an ETag.
  */
+import { schemaFor, type ObjectSchema as PatchObjectSchema } from '../patch/schema';
 import { createHash } from 'crypto';
 import { RESOURCES, type ResourceInfo } from '../registry/resources';
 import type { RawSchema } from './schema-table';
@@ -40,6 +41,7 @@ function propertySchema(t: FieldType, description: string | undefined, enumValue
     case 'scalar':
       if (t.type === 'int32' || t.type === 'int64') Object.assign(out, { type: 'integer', format: t.type });
       else if (t.type === 'number') Object.assign(out, { type: 'number', format: 'double' });
+      else if (t.type === 'bytes') Object.assign(out, { type: 'string', format: 'byte' });
       else out.type = t.type;
       if (enumValues) out.enum = enumValues;
       return out;
@@ -249,6 +251,38 @@ export interface BuiltDocument {
   hash: string;
 }
 
+const refName = (ref: unknown): string | undefined => (typeof ref === 'string' ? ref.slice(ref.lastIndexOf('/') + 1) : undefined);
+
+/**
+ * Marks list fields with the strategic-merge and apply extensions (patch strategy, merge
+ * key, list type and keys) from the one merge schema the patch module uses. kubectl's
+ * client-side apply reads them from /openapi/v3 to compute its three-way patch; without
+ * them it treats `containers` as an atomic list and re-sends it on every apply.
+ */
+function annotatePatchStrategies(schemas: Json, name: string, ps: PatchObjectSchema, seen = new Set<string>()): void {
+  const comp = schemas[name] as Json | undefined;
+  const props = comp?.properties as Json | undefined;
+  if (!props || !ps.fields || seen.has(name)) return;
+  seen.add(name);
+  for (const [field, sub] of Object.entries(ps.fields)) {
+    const prop = props[field] as Json | undefined;
+    if (!prop) continue;
+    if (sub.type === 'list') {
+      if (sub.strategy === 'merge') {
+        prop['x-kubernetes-patch-strategy'] = field === 'volumes' ? 'merge,retainKeys' : 'merge';
+        if (sub.mergeKey) prop['x-kubernetes-patch-merge-key'] = sub.mergeKey;
+      }
+      prop['x-kubernetes-list-type'] = sub.listType;
+      if (sub.listType === 'map' && sub.keys) prop['x-kubernetes-list-map-keys'] = sub.keys.map((k) => k.name);
+      const item = refName((prop.items as Json | undefined)?.$ref);
+      if (item && sub.elem) annotatePatchStrategies(schemas, item, sub.elem, seen);
+    } else {
+      const ref = refName(prop.$ref ?? ((prop.allOf as Json[] | undefined)?.[0]?.$ref));
+      if (ref) annotatePatchStrategies(schemas, ref, sub, seen);
+    }
+  }
+}
+
 function buildDocument(group: string, version: string, resources: ResourceInfo[]): BuiltDocument {
   const refs = new Set<string>([`${META}Status`, `${META}DeleteOptions`]);
   const paths: Record<string, Json> = {};
@@ -264,6 +298,10 @@ function buildDocument(group: string, version: string, resources: ResourceInfo[]
       if (name === `${META}DeleteOptions` && group !== '') gvks.push({ group, kind: 'DeleteOptions', version });
     }
     schemas[name] = componentSchema(name, s, gvks);
+  }
+  for (const name of Object.keys(schemas)) {
+    const k = SCHEMAS[name]?.k;
+    if (k) annotatePatchStrategies(schemas, name, schemaFor({ group: k[0], kind: k[2] }));
   }
   schemas[PATCH_SCHEMA] = { description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.', type: 'object' };
   const sortedSchemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -6,7 +6,8 @@
  * are generated from the upstream OpenAPI spec and carry every type's property names,
  * optionality and descriptions. We read them with the TypeScript compiler API rather than
  * hand-writing schemas, then add the few facts the `.d.ts` cannot express:
- * - which integers are int64 (TypeScript only says `number`; the rest are int32),
+ * - which integers are int64 (TypeScript only says `number`; the rest are int32), and
+ *   which strings are base64 `[]byte`,
  * - fields added upstream after the package's release (1.31/1.32) that k8ts accepts,
  * - enum values for a handful of string fields (OpenAPI `enum`, shown by `kubectl explain`).
  *
@@ -53,6 +54,9 @@ const INT64 = new Set([
   'StatefulSetStatus.observedGeneration', 'ReplicationControllerStatus.observedGeneration', 'PodDisruptionBudgetStatus.observedGeneration',
   'HorizontalPodAutoscalerStatus.observedGeneration',
 ]);
+
+/** String fields that are []byte in Go: base64 on the wire (fact list). */
+const BYTES = new Set(['Secret.data', 'ConfigMap.binaryData']);
 
 /** Fields added upstream in 1.31/1.32 that kubernetes-types 1.30 lacks: schema → property → [type, description]. */
 const EXTRA_PROPS: Record<string, Record<string, [TypeSpec, string]>> = {
@@ -232,7 +236,7 @@ export function generateSchemaTable(): GeneratedTable {
   const typeOf = (node: ts.TypeNode, owner: string, prop: string): TypeSpec => {
     const intKind = INT64.has(`${owner}.${prop}`) ? 'int64' : 'int32';
     switch (node.kind) {
-      case ts.SyntaxKind.StringKeyword: return 'string';
+      case ts.SyntaxKind.StringKeyword: return BYTES.has(`${owner}.${prop}`) ? 'bytes' : 'string';
       case ts.SyntaxKind.BooleanKeyword: return 'boolean';
       case ts.SyntaxKind.NumberKeyword: return intKind;
       case ts.SyntaxKind.LiteralType: return 'string';

@@ -11,7 +11,7 @@
 /**
  * A property's type, as a short string:
  * - `string`, `boolean`, `int32`, `int64`, `number`: JSON scalars (ints carry Go's width,
- *   which the decode error messages name);
+ *   which the decode error messages name); `bytes`: a base64 string (Go `[]byte`);
  * - `@<schema name>`: a reference to another entry of the table;
  * - `[]<type>`: a JSON array of `<type>`;
  * - `{}<type>`: a JSON object used as a map from string to `<type>`.

@@ -17,7 +17,7 @@ export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
 /** A decoded type string. */
 export type FieldType =
-  | { kind: 'scalar'; type: 'string' | 'boolean' | 'int32' | 'int64' | 'number' }
+  | { kind: 'scalar'; type: 'string' | 'bytes' | 'boolean' | 'int32' | 'int64' | 'number' }
   | { kind: 'ref'; name: string; schema: RawSchema }
   | { kind: 'array'; items: FieldType }
   | { kind: 'map'; values: FieldType };
@@ -34,7 +34,7 @@ export function parseType(spec: TypeSpec): FieldType {
     const schema = SCHEMAS[name];
     if (!schema) throw new Error(`schema table refers to missing ${name}`);
     t = { kind: 'ref', name, schema };
-  } else if (spec === 'string' || spec === 'boolean' || spec === 'int32' || spec === 'int64' || spec === 'number') t = { kind: 'scalar', type: spec };
+  } else if (spec === 'string' || spec === 'bytes' || spec === 'boolean' || spec === 'int32' || spec === 'int64' || spec === 'number') t = { kind: 'scalar', type: spec };
   else throw new Error(`bad type spec ${spec}`);
   parsed.set(spec, t);
   return t;

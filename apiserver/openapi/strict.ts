@@ -48,9 +48,12 @@ interface Ctx {
   path: string;
 }
 
-interface Findings {
+export interface Findings {
+  /** Paths of fields the schema does not have (`.spec.x`). */
   unknown: string[];
   typeErrors: FieldTypeError[];
+  /** When set, unknown fields are also deleted from the object (fieldValidation Ignore/Warn). */
+  prune?: boolean;
 }
 
 function jsonKind(v: unknown): string {
@@ -65,7 +68,7 @@ function jsonKind(v: unknown): string {
 function goType(t: FieldType): string {
   switch (t.kind) {
     case 'scalar':
-      return t.type === 'boolean' ? 'bool' : t.type === 'number' ? 'float64' : t.type;
+      return t.type === 'boolean' ? 'bool' : t.type === 'number' ? 'float64' : t.type === 'bytes' ? '[]uint8' : t.type;
     case 'array':
       return `[]${goType(t.items)}`;
     case 'map':
@@ -92,12 +95,53 @@ function checkInt(f: Findings, ctx: Ctx, v: unknown, type: 'int32' | 'int64'): v
   if (!Number.isInteger(v) || v > max || v < -max - 1) typeError(f, ctx, `number ${JSON.stringify(v)}`, type);
 }
 
+const B64 = /[A-Za-z0-9+/]/;
+
+/**
+ * Where Go's padded base64 decoder (StdEncoding) first fails on `s`, or -1 — the same
+ * offsets its CorruptInputError reports: an illegal character at its index, a short
+ * final quantum at the quantum's start, bad padding as Go counts it. CR/LF are skipped.
+ */
+export function base64ErrorOffset(s: string): number {
+  let j = 0; // chars in the current quantum
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\n' || c === '\r') continue;
+    if (j === 0) start = i;
+    if (B64.test(c)) {
+      j++;
+      if (j === 4) j = 0;
+      continue;
+    }
+    if (c !== '=' || j < 2) return i;
+    // padding: "xx==" or "xxx=", then only line breaks
+    let k = i + 1;
+    if (j === 2) {
+      while (k < s.length && (s[k] === '\n' || s[k] === '\r')) k++;
+      if (k >= s.length) return s.length; // not enough padding
+      if (s[k] !== '=') return k - 1; // incorrect padding
+      k++;
+    }
+    while (k < s.length && (s[k] === '\n' || s[k] === '\r')) k++;
+    return k < s.length ? k : -1;
+  }
+  return j === 0 ? -1 : start;
+}
+
 function walk(v: unknown, t: FieldType, ctx: Ctx, f: Findings): void {
   if (v === null || v === undefined) return; // Go leaves a null field at its zero value
   switch (t.kind) {
     case 'scalar':
       if (t.type === 'int32' || t.type === 'int64') return checkInt(f, ctx, v, t.type);
       if (t.type === 'string' && typeof v !== 'string') return typeError(f, ctx, jsonKind(v), 'string');
+      if (t.type === 'bytes') {
+        if (typeof v !== 'string') return typeError(f, ctx, jsonKind(v), '[]uint8');
+        const at = base64ErrorOffset(v);
+        // encoding/base64's CorruptInputError carries no field context
+        if (at >= 0) f.typeErrors.push({ path: ctx.path, message: `illegal base64 data at input byte ${at}` });
+        return;
+      }
       if (t.type === 'boolean' && typeof v !== 'boolean') return typeError(f, ctx, jsonKind(v), 'bool');
       if (t.type === 'number' && typeof v !== 'number') return typeError(f, ctx, jsonKind(v), 'float64');
       return;
@@ -145,14 +189,20 @@ function walkRef(v: unknown, t: Extract<FieldType, { kind: 'ref' }>, ctx: Ctx, f
     const path = `${ctx.path}.${k}`;
     if (!spec) {
       f.unknown.push(path);
+      if (f.prune) delete (v as Record<string, unknown>)[k];
       continue;
     }
     walk(item, parseType(spec[0]), { struct, fieldPath: [...ctx.fieldPath, k], path }, f);
   }
 }
 
-function inspect(gvk: GroupVersionKind, obj: unknown): Findings {
-  const f: Findings = { unknown: [], typeErrors: [] };
+/**
+ * One walk for everything the decoder would say about `obj`: unknown fields and type
+ * errors (and, with `prune`, unknown fields removed in place — what kube-apiserver does
+ * under fieldValidation=Ignore or Warn, so they are never stored).
+ */
+export function inspect(gvk: GroupVersionKind, obj: unknown, opts: { prune?: boolean } = {}): Findings {
+  const f: Findings = { unknown: [], typeErrors: [], prune: opts.prune };
   const name = schemaNameFor(gvk);
   if (!name) return f; // no schema: nothing to judge by
   walk(obj, { kind: 'ref', name, schema: SCHEMAS[name] }, { struct: '', fieldPath: [], path: '' }, f);
@@ -162,6 +212,11 @@ function inspect(gvk: GroupVersionKind, obj: unknown): Findings {
 /** Fields of `obj` that the kind's schema does not have, e.g. `.spec.containers[0].imagePullPolicyy`. */
 export function unknownFields(gvk: GroupVersionKind, obj: unknown): string[] {
   return inspect(gvk, obj).unknown;
+}
+
+/** Delete the fields the schema does not know from `obj`; returns their paths. */
+export function pruneUnknownFields(gvk: GroupVersionKind, obj: unknown): string[] {
+  return inspect(gvk, obj, { prune: true }).unknown;
 }
 
 /** Values whose JSON type the kind's schema does not allow, with Go decoder wording. */

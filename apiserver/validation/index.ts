@@ -8,7 +8,7 @@
  * required here. Pure: never mutates, never throws on odd shapes (JSON type errors are
  * the decoder's — openapi/strict.ts — and are reported before this runs).
  */
-import type { FieldCause } from '../../shared/api/errors';
+import { field, type FieldCause } from '../../shared/api/errors';
 import type { KObject } from '../../shared/api/types';
 import type { ResourceInfo } from '../registry/resources';
 import {
@@ -40,8 +40,9 @@ const RULES: Record<string, KindRules> = {
   '/Pod': {
     validate: (pod, old) => {
       const errs = validatePod(pod);
-      if (!old && Array.isArray((pod.spec as J | undefined)?.ephemeralContainers) && (pod.spec as J).ephemeralContainers.length > 0) {
-        errs.push({ reason: 'FieldValueForbidden', field: 'spec.ephemeralContainers', message: 'Forbidden: cannot be set on create' });
+      // Ephemeral containers come only through the pods/ephemeralcontainers subresource.
+      if (!old && Array.isArray(pod.spec?.ephemeralContainers) && pod.spec.ephemeralContainers.length > 0) {
+        errs.push(field.forbidden('spec.ephemeralContainers', 'cannot be set on create'));
       }
       return old ? [...errs, ...validatePodSpecUpdate(pod, old)] : errs;
     },

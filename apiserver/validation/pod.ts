@@ -33,7 +33,8 @@ const VOLUME_SOURCES = [
 
 /** Field paths `fieldRef` may name in env (and that the downward API converts at all). */
 const FIELD_LABELS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.phase', 'status.podIP', 'status.podIPs'];
-const ENV_FIELD_PATHS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+/** Env may use labels/annotations only with a subscript (`metadata.labels['app']`); volumes may use them whole. */
+const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
 const VOLUME_FIELD_PATHS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
 
 const STANDARD_CONTAINER_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'];
@@ -194,11 +195,7 @@ function validateObjectFieldSelector(fs: J, allowed: string[], path: FieldPath):
     const key = base === 'metadata.annotations' ? sub[2].toLowerCase() : sub[2];
     return invalidEach(path, key, isQualifiedName(key));
   }
-  if (!allowed.includes(base) || base === 'metadata.labels' || base === 'metadata.annotations') {
-    if (allowed === VOLUME_FIELD_PATHS && (base === 'metadata.labels' || base === 'metadata.annotations')) return [];
-    return [field.notSupported(path.child('fieldPath').text, base, allowed)];
-  }
-  return [];
+  return allowed.includes(base) ? [] : [field.notSupported(path.child('fieldPath').text, base, allowed)];
 }
 
 function validateKeySelector(sel: J, path: FieldPath): FieldCause[] {
@@ -487,13 +484,8 @@ export function validateTolerations(tolerations: unknown, path: FieldPath): Fiel
   return errs;
 }
 
-export interface PodSpecOptions {
-  /** A Pod's own spec (not a template): image whitespace and a few pod-only rules apply. */
-  isPod: boolean;
-}
-
 /** ValidatePodSpec: `path` is `spec` for a Pod, `spec.template.spec` for a Deployment, … */
-export function validatePodSpec(specIn: unknown, path: FieldPath, _opts: PodSpecOptions): FieldCause[] {
+export function validatePodSpec(specIn: unknown, path: FieldPath): FieldCause[] {
   const spec = obj(specIn);
   const errs: FieldCause[] = [];
   const vols = validateVolumes(spec.volumes, path.child('volumes'));
@@ -537,7 +529,7 @@ export function validatePodTemplateSpec(tplIn: unknown, path: FieldPath): FieldC
   const tpl = obj(tplIn);
   const meta = obj(tpl.metadata);
   const errs = [...validateLabels(meta.labels, path.child('labels')), ...validateAnnotations(meta.annotations, path.child('annotations'))];
-  errs.push(...validatePodSpec(tpl.spec, path.child('spec'), { isPod: false }));
+  errs.push(...validatePodSpec(tpl.spec, path.child('spec')));
   if (arr(obj(tpl.spec).ephemeralContainers).length > 0) errs.push(field.forbidden(path.child('spec', 'ephemeralContainers').text, 'ephemeral containers not allowed in pod template'));
   return errs;
 }
@@ -545,7 +537,7 @@ export function validatePodTemplateSpec(tplIn: unknown, path: FieldPath): FieldC
 /** Pod create: spec plus the image whitespace rule kube-apiserver applies to pods only. */
 export function validatePod(pod: J): FieldCause[] {
   const spec = obj(pod.spec);
-  const errs = validatePodSpec(spec, new FieldPath('spec'), { isPod: true });
+  const errs = validatePodSpec(spec, new FieldPath('spec'));
   for (const [k, list] of [['containers', spec.containers], ['initContainers', spec.initContainers]] as const) {
     objs(list).forEach((c, i) => {
       const img = str(c.image);

@@ -276,10 +276,18 @@ export class KubeClient {
       throw errorFromResponse(res.statusCode, await readBody(res));
     }
     const splitter = new NdjsonSplitter();
+    // Errors thrown by the caller's handler pass through untouched; only stream
+    // failures become ConnectionError.
+    let handlerError: { err: unknown } | undefined;
     const handle = async (line: string) => {
       const ev = parseWatchLine<T>(line);
-      if (ev) await onEvent(ev);
-      else opts.onParseError?.(line);
+      try {
+        if (ev) await onEvent(ev);
+        else opts.onParseError?.(line);
+      } catch (err) {
+        handlerError = { err };
+        throw err;
+      }
     };
     try {
       for await (const chunk of res.body) {
@@ -291,6 +299,7 @@ export class KubeClient {
       }
       if (!signal?.aborted) for (const line of splitter.end()) await handle(line);
     } catch (err) {
+      if (handlerError) throw handlerError.err;
       if (isAbort(err, signal)) return;
       throw new ConnectionError(`watch of ${path} ended: ${(err as Error).message}`, (err as { code?: string }).code);
     } finally {

@@ -195,7 +195,9 @@ test('get -w prints changes as they happen', async () => {
   watcher.stdout.on('data', (c) => (out += c));
   watcher.stderr.on('data', (c) => (out += c));
   try {
-    await eventually(async () => out.includes('No resources found') || out.includes('NAME'), 15_000);
+    // With nothing to list, kubectl prints nothing until the first event: give it time to
+    // list and open its watch (a missed event would fail the wait below, not pass it).
+    await new Promise((r) => setTimeout(r, 2000));
     await k.ok(['create', '-f', seed('kubia-manual.yaml')]);
     await eventually(async () => /kubia-manual\s+0\/1\s+Pending/.test(out), 15_000);
     await k.ok(['label', 'pod', 'kubia-manual', 'x=y']);

@@ -169,8 +169,7 @@ test('describe pod: waiting/terminated states, last state, init containers, no e
 
 test('describe pod: terminating, env from secrets/configmaps, probes, volumes', () => {
   const p: Pod = structuredClone(pod);
-  p.metadata!.deletionTimestamp = '2025-01-01T10:10:30Z';
-  p.metadata!.deletionGracePeriodSeconds = 30;
+  Object.assign(p.metadata!, { deletionTimestamp: '2025-01-01T10:10:30Z', deletionGracePeriodSeconds: 30 });
   const c = p.spec!.containers[0];
   c.env = [
     { name: 'PASS', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },

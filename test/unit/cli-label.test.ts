@@ -2,6 +2,7 @@ import { applyMetaUpdate, labelMessage, labelValueErrors, metaPatch, parseMetaAr
 import { parseResourceArgs, propagationPolicy, parseDryRun } from '../../cli/resources';
 import { deleteOptionsBody } from '../../cli/delete';
 import { formatApiError, formatError, withSource } from '../../cli/errors';
+import { normalizeArgv } from '../../cli/main';
 import { ApiError, invalid, field, notFound } from '../../shared/api/errors';
 
 describe('label/annotate arguments', () => {
@@ -65,6 +66,14 @@ describe('resource arguments and flags', () => {
     expect(parseDryRun(true)).toBe('client');
     expect(() => parseDryRun('maybe')).toThrow();
   });
+});
+
+test('kubectl-style flags are normalised for commander', () => {
+  expect(normalizeArgv(['get', 'pods', '-o=yaml', '-n=dev'])).toEqual(['get', 'pods', '-o', 'yaml', '-n', 'dev']);
+  expect(normalizeArgv(['delete', '--dry-run', 'pod', 'web'])).toEqual(['delete', '--dry-run=client', 'pod', 'web']);
+  expect(normalizeArgv(['delete', 'pod', 'web', '--wait=false', '--cascade'])).toEqual(['delete', 'pod', 'web', '--wait=false', '--cascade=background']);
+  expect(normalizeArgv(['get', 'po', '--show-labels=true', '--watch=false', '-A=true', '-w=false'])).toEqual(['get', 'po', '--show-labels', '-A']);
+  expect(normalizeArgv(['x', '--', '-o=y', '--dry-run'])).toEqual(['x', '--', '-o=y', '--dry-run']);
 });
 
 describe('error wording', () => {

@@ -157,6 +157,23 @@ describe('KubeClient.watch', () => {
     expect(got).toEqual(['ADDED']);
   });
 
+  test('an error thrown by the handler comes out of watch as is', async () => {
+    handler = (_req, _b, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' } }) + '\n');
+    };
+    const c = new KubeClient({ server: url });
+    const err = await c
+      .watch('/api/v1/pods', {}, (ev) => {
+        const e = watchEventError(ev);
+        if (e) throw e;
+      })
+      .catch((e) => e);
+    await c.close();
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 410, reason: 'Expired' });
+  });
+
   test('410 on watch rejects with Expired; ERROR events convert to ApiError', async () => {
     handler = (_req, _b, res) => json(res, 410, { kind: 'Status', status: 'Failure', reason: 'Expired', message: 'too old resource version: 1 (50)', code: 410 });
     const c = new KubeClient({ server: url });

@@ -187,4 +187,10 @@ maybe('real kubectl against /openapi/v3', () => {
     const ts = await kubectl(stub.port, ['explain', 'pods.metadata.creationTimestamp']);
     expect(ts.stdout).toMatch(/FIELD:\s+creationTimestamp <string>/);
   });
+  it('explain --recursive walks the whole Deployment schema', async () => {
+    const r = await kubectl(stub.port, ['explain', 'deployments', '--recursive']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/containers\s+<\[\]Container> -required-/);
+    expect(r.stdout).toMatch(/maxSurge\s+<IntOrString>/);
+  });
 });
