@@ -234,6 +234,47 @@ export class CpuMeter {
   }
 }
 
+/** Whole-machine busy and steal ticks from the first line of /proc/stat (all cores summed). */
+function machineTicks(): { busy: number; steal: number } {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return { busy: user + nice + system + irq + softirq + steal, steal };
+  } catch {
+    return { busy: NaN, steal: NaN };
+  }
+}
+
+export interface MachineUse {
+  /** CPU used by every process on the machine, % of one core (2 busy cores = 200%). */
+  busyPct: number;
+  /** Time the hypervisor gave our vCPUs to someone else, % of one core. */
+  stealPct: number;
+}
+
+/**
+ * The machine's total CPU use over a phase. On a shared machine, what is left after
+ * subtracting the server and the client is other people's work competing for the cores.
+ */
+export class MachineMeter {
+  private t0 = 0;
+  private m0 = { busy: 0, steal: 0 };
+
+  start(): this {
+    this.t0 = performance.now();
+    this.m0 = machineTicks();
+    return this;
+  }
+
+  stop(): MachineUse {
+    const seconds = (performance.now() - this.t0) / 1000;
+    const m = machineTicks();
+    const hz = ticksPerSecond();
+    return { busyPct: (100 * (m.busy - this.m0.busy)) / hz / seconds, stealPct: (100 * (m.steal - this.m0.steal)) / hz / seconds };
+  }
+}
+
 export function rssMiB(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));

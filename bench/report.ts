@@ -31,6 +31,8 @@ export interface ResourceRow {
   serverProcessCpu: string;
   serverMainThreadCpu: string;
   clientCpu: string;
+  /** The rest of the machine (other people's processes on a shared box), and hypervisor steal. */
+  othersCpu: string;
   extra: string;
 }
 
@@ -109,8 +111,11 @@ export function renderMarkdown(machine: Machine, reports: BenchReport[], command
     out.push('### Baselines (same machine, same run)', '');
     out.push(...table(['baseline', 'value', 'how'], r.baselines.map((b) => [b.label, b.value, b.how])), '');
     out.push('### Where the time goes', '');
-    out.push('CPU is % of one core over the phase, from /proc/PID/stat (process = all threads; main thread = the JS event loop). The bench client is the load generator and watch reader, in one process.', '');
-    out.push(...table(['phase', 'server process', 'server main thread', 'bench client', 'other'], r.resources.map((x) => [x.phase, x.serverProcessCpu, x.serverMainThreadCpu, x.clientCpu, x.extra])), '');
+    out.push(
+      'CPU is % of one core over the phase, from /proc/PID/stat (process = all threads; main thread = the JS event loop) and /proc/stat (rest of machine = every other process, i.e. other work on this shared box; steal = time the hypervisor ran someone else). The bench client is the load generator and the watch readers, in one process.',
+      '',
+    );
+    out.push(...table(['phase', 'server process', 'server main thread', 'bench client', 'rest of machine', 'other'], r.resources.map((x) => [x.phase, x.serverProcessCpu, x.serverMainThreadCpu, x.clientCpu, x.othersCpu, x.extra])), '');
     out.push('### Notes on limits (from this run\'s numbers)', '');
     out.push(...r.notes.map((n) => `- ${n}`), '');
     out.push('### Method', '');

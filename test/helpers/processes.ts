@@ -114,12 +114,19 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   });
 }
 
-/** A kubectl bound to one server, with its own HOME (kubectl caches discovery per HOME). */
-export class Kubectl {
-  readonly home = tempDir('kubectl-home');
+/**
+ * A command-line client bound to one server: the real kubectl (with its own HOME, since
+ * kubectl caches discovery per HOME) or our `k8ts`, run from dist/. Scenario tests run
+ * the same steps through both.
+ */
+export class Cli {
+  readonly home = tempDir('cli-home');
   readonly kubeconfig = path.join(this.home, 'kubeconfig');
 
-  constructor(readonly server: string) {
+  constructor(
+    readonly name: 'kubectl' | 'k8ts',
+    readonly server: string,
+  ) {
     fs.writeFileSync(
       this.kubeconfig,
       [
@@ -142,17 +149,23 @@ export class Kubectl {
   }
 
   env(): NodeJS.ProcessEnv {
-    return { PATH: process.env.PATH, HOME: this.home, KUBECONFIG: this.kubeconfig, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' };
+    return { PATH: process.env.PATH, HOME: this.home, KUBECONFIG: this.kubeconfig };
+  }
+
+  /** The command and leading arguments that start this client. */
+  command(): [string, string[]] {
+    return this.name === 'kubectl' ? ['kubectl', []] : [process.execPath, [path.join(DIST, 'cli', 'main.js')]];
   }
 
   run(args: string[], opts: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
-    return run('kubectl', args, { env: this.env(), ...opts });
+    const [cmd, pre] = this.command();
+    return run(cmd, [...pre, ...args], { env: this.env(), ...opts });
   }
 
-  /** Runs and fails the test with kubectl's output unless it exits 0. */
+  /** Runs and fails the test with the client's output unless it exits 0. */
   async ok(args: string[], opts: { input?: string; cwd?: string } = {}): Promise<string> {
     const r = await this.run(args, opts);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    if (r.code !== 0) throw new Error(`${this.name} ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
     return r.stdout;
   }
 
