@@ -27,7 +27,8 @@
  * at the end, on error and on SIGINT (see common.ts).
  *
  * Run alone: `node dist/bench/api.js [--quick]` (prints only; `bench/run.js` writes
- * BENCHMARKS.md).
+ * BENCHMARKS.md). K8TS_BENCH_SERVER_NODE_ARGS adds node flags to the API server
+ * processes only, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the server under load.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -159,7 +160,9 @@ const DIST = path.resolve(__dirname, '..');
 
 async function startApiServer(dataRoot: string): Promise<Server> {
   const dataDir = tempDir('apiserver', dataRoot);
-  const child = spawnNode('apiserver', path.join(DIST, 'apiserver', 'main.js'), ['--port', '0', '--data-dir', dataDir], { K8TS_LOG_PRETTY: '0' });
+  // e.g. K8TS_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes.
+  const nodeArgs = (process.env.K8TS_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawnNode('apiserver', path.join(DIST, 'apiserver', 'main.js'), ['--port', '0', '--data-dir', dataDir], { K8TS_LOG_PRETTY: '0' }, nodeArgs);
   try {
     const rec = await child.waitFor('API server listening', 30_000);
     return {

@@ -80,9 +80,9 @@ const TAIL_LINES = 40;
  * whole life: a child that logs into a full pipe would block, and that would show up as
  * latency in the benchmark.
  */
-export function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
+export function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Child {
   hookExit();
-  const proc = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   if (proc.pid === undefined) throw new Error(`${name}: could not start ${script}`);
   children.add(proc);
   const lines: string[] = [];

@@ -67,7 +67,7 @@ function usage(o: UpOptions): string {
     '',
     '  With kubectl:   export KUBECONFIG=' + kc,
     '                  kubectl get nodes',
-    '  With k8ts:      npx k8ts get pods -A        (reads ' + kc + ')',
+    '  With k8ts:      ./bin/k8ts get pods -A      (reads ' + kc + ')',
     `  With curl:      curl http://127.0.0.1:${o.port}/api/v1/namespaces`,
     '',
     '  Stop with Ctrl-C (or `k8ts down` for a cluster started with -d).',
