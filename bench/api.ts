@@ -18,10 +18,15 @@
  *      median of several sequential runs; baseline: fastify serving a PodList of N
  *      copies of one of those very pods
  *   4  watch: W HTTP NDJSON watchers from the current RV while a paced writer creates
- *      pods at R/s; each pod carries its send time in an annotation, so latency = event
- *      line parsed at the watcher − send time (taken just before the POST is issued;
- *      both clocks are this process's performance.now()). It therefore includes the
- *      write's validation, its fsync'd group commit and the fan-out.
+ *      pods at R/s; each pod carries its send time in an annotation, so latency = the
+ *      event's line arriving at a watcher − send time (taken just before the POST is
+ *      issued; both are this process's performance.now()). It therefore includes the
+ *      write's validation, its fsync'd group commit and the fan-out; the write's own
+ *      ack latency is reported beside it to tell the two apart.
+ *
+ * CPU of the server, of this client process and of the rest of the machine is sampled
+ * from /proc over every phase: on a shared 2-core box that is what says whether a figure
+ * is bounded by the server's JS thread, by the client, or by someone else's work.
  *
  * Every loop is bounded by count and by time; children are killed and data dirs removed
  * at the end, on error and on SIGINT (see common.ts).
@@ -126,6 +131,9 @@ const SENT_ANNOTATION = 'bench.k8ts.io/sent';
 const SENT_MARK_BYTES = Buffer.from(`"${SENT_ANNOTATION}":"`);
 const ADDED_PREFIX = Buffer.from('{"type":"ADDED"');
 const NEWLINE = 0x0a;
+/** The paced writer's bound on outstanding creates (over 64 connections). */
+const WATCH_MAX_IN_FLIGHT = 256;
+const WATCH_WRITE_CONNECTIONS = 64;
 const QUOTE = 0x22;
 
 /** A small but realistic pod: labels, one container with a port and resources. */
@@ -301,14 +309,14 @@ interface WatchResult {
  * W watchers from the current RV; a paced writer creates pods at `rate`/s for
  * `warmupMs + ms`, and only writes sent after the warm-up are recorded. Open loop: sends
  * fall due on a schedule, not when the last answer came back, with at most
- * MAX_IN_FLIGHT outstanding so an overloaded server is not buried.
+ * WATCH_MAX_IN_FLIGHT outstanding so an overloaded server is not buried.
  */
 async function watchPhase(server: Server, watchers: number, rate: number, warmupMs: number, ms: number, tag: string): Promise<WatchResult> {
-  const MAX_IN_FLIGHT = 256;
+  // How long to wait, after the last ack, for every watcher to have every event.
   const DRAIN_MS = 5_000;
   const control = newPool(server.origin, 1);
   const watchPool = newPool(server.origin, watchers);
-  const writePool = newPool(server.origin, 64);
+  const writePool = newPool(server.origin, WATCH_WRITE_CONNECTIONS);
   const aborts: AbortController[] = [];
   try {
     const start = await getJson(control, `${PODS}?limit=1`);
@@ -399,7 +407,7 @@ async function watchPhase(server: Server, watchers: number, rate: number, warmup
       const now = performance.now();
       if (!meters && now >= measureFrom) meters = startMeters(server);
       const due = Math.min(total, Math.floor(((now - t0) * rate) / 1000) + 1);
-      while (sent < due && inFlight.size < MAX_IN_FLIGHT) fire(sent++);
+      while (sent < due && inFlight.size < WATCH_MAX_IN_FLIGHT) fire(sent++);
       await sleep(1);
     }
     await Promise.all([...inFlight]);
@@ -637,6 +645,8 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
     for (const { f, cpu } of judgedFigures) {
       if (f.met === false) notes.push(`**MISSED** ${f.label}: ${f.value}; target ${f.target}. ${cpu ? `Limited by: ${limitOf(cpu)}.` : ''}`);
     }
+    log('notes on limits:');
+    for (const n of notes) log(`  - ${n.replace(/\*\*/g, '')}`);
   } finally {
     await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
     for (const s of servers.splice(0)) await s.stop().catch(() => undefined);
@@ -649,10 +659,10 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
       'One process (bench/run.ts) is the client; each server is a child process started fresh on 127.0.0.1 with an ephemeral port: the real `dist/apiserver/main.js --data-dir DIR` (LevelDB, fsync\'d group commit, temp dir), baseline A `bench/fastify-hello.ts`, baseline B `bench/level-puts.ts`.',
       `Creates and gets: closed loop, ${S.concurrency} clients = ${S.concurrency} keep-alive connections (undici Pool, no pipelining), each sending its next request when the last answer's body was read; ${S.warmupMs / 1000} s warm-up unrecorded, then ${S.phaseMs / 1000} s measured. Latency = request issued → last body byte. Creates POST a small pod (labels, one container with port and resources) with a unique name to \`${PODS}\`; gets read those pods back by name.`,
       `List: a fresh server holding exactly ${fmtInt(S.listPods)} pods (created through the API), GET \`${PODS}\` one at a time, ${S.listWarmupRuns} warm-up then median of ${S.listRuns}; time = request issued → whole body read (client parsing not included). Table: the same with \`Accept: ${TABLE_ACCEPT}\`.`,
-      `Watch: ${S.watchers.join(' then ')} HTTP NDJSON watchers (\`?watch=true&resourceVersion=<current>\`, one connection each) on one server, while a writer creates pods at ${fmtInt(S.watchRate)}/s for ${S.warmupMs / 1000} s unrecorded warm-up + ${S.watchMs / 1000} s (open loop, paced every ms, ≤ 256 in flight). Each pod carries \`${SENT_ANNOTATION}\` = its send time; latency = line received by a watcher − send time (send = just before the POST is issued, so it includes validation, the fsync\'d commit and fan-out). p50/p99 over all deliveries; events/s = acknowledged writes / writer time.`,
+      `Watch: ${S.watchers.join(' then ')} HTTP NDJSON watchers (\`?watch=true&resourceVersion=<current>\`, one connection each) on one server, while a writer creates pods at ${fmtInt(S.watchRate)}/s for ${S.warmupMs / 1000} s unrecorded warm-up + ${S.watchMs / 1000} s (open loop, paced every ms, ≤ ${WATCH_MAX_IN_FLIGHT} in flight over ${WATCH_WRITE_CONNECTIONS} connections). Each pod carries \`${SENT_ANNOTATION}\` = its send time; latency = line received by a watcher − send time (send = just before the POST is issued, so it includes validation, the fsync\'d commit and fan-out; the client scans lines as bytes for the annotation instead of parsing them). p50/p99 over all deliveries; events/s = acknowledged writes / measured writer time.`,
       `Baseline A: bare fastify (no logger) in a child process, GET /hello and POST /echo (same manifest) under the same load generator; for the list, a PodList of ${fmtInt(S.listPods)} copies of one real stored pod, stringified per request.`,
       `Baseline B: classic-level in its own child process, ${fmtBytes(S.level.valueBytes)} values, ${S.level.phaseMs / 1000} s per phase: unsynced sequential, put(sync) sequential, ${S.level.concurrency} concurrent put(sync) writers, and sequential synced batches of ${S.level.batchSize}.`,
-      'CPU: utime+stime deltas from /proc/PID/stat (whole process) and /proc/PID/task/PID/stat (main thread) over each phase.',
+      'CPU: utime+stime deltas from /proc/PID/stat (whole process) and /proc/PID/task/PID/stat (main thread) over each phase; rest of machine = /proc/stat busy time minus server and client.',
     ],
     figures,
     baselines,
