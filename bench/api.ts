@@ -12,6 +12,8 @@
  * Phases, in order (sizes: FULL, or QUICK with --quick):
  *   B  raw classic-level puts (sync) sequential / 50 concurrent / 50-per-batch
  *   A  fastify GET /hello and POST /echo, 50 closed-loop clients
+ *   -  diagnostic: creates against the API server on --storage memory (same request
+ *      path, no LevelDB): separates the cost of durability from the cost of the request
  *   1  creates: POST pods (small realistic manifest, unique names), 50 clients
  *   2  gets: GET one pod (names from phase 1), 50 clients
  *   3  list: N pods in a fresh server, full list as JSON and as a Table (kubectl's Accept),
@@ -134,6 +136,8 @@ const NEWLINE = 0x0a;
 /** The paced writer's bound on outstanding creates (over 64 connections). */
 const WATCH_MAX_IN_FLIGHT = 256;
 const WATCH_WRITE_CONNECTIONS = 64;
+/** Other work (processes + steal, % of one core) above which a phase counts as contended. */
+const CONTENDED_PCT = 40;
 const QUOTE = 0x22;
 
 /** A small but realistic pod: labels, one container with a port and resources. */
@@ -166,25 +170,22 @@ interface Server {
 
 const DIST = path.resolve(__dirname, '..');
 
-async function startApiServer(dataRoot: string): Promise<Server> {
-  const dataDir = tempDir('apiserver', dataRoot);
+/** The real API server; `memory` (diagnostic only) swaps LevelDB for the in-memory store. */
+async function startApiServer(dataRoot: string, storage: 'leveldb' | 'memory' = 'leveldb'): Promise<Server> {
+  const dataDir = storage === 'leveldb' ? tempDir('apiserver', dataRoot) : undefined;
   // e.g. K8TS_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes.
   const nodeArgs = (process.env.K8TS_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawnNode('apiserver', path.join(DIST, 'apiserver', 'main.js'), ['--port', '0', '--data-dir', dataDir], { K8TS_LOG_PRETTY: '0' }, nodeArgs);
+  const args = ['--port', '0', ...(dataDir ? ['--data-dir', dataDir] : ['--storage', 'memory'])];
+  const child = spawnNode('apiserver', path.join(DIST, 'apiserver', 'main.js'), args, { K8TS_LOG_PRETTY: '0' }, nodeArgs);
+  const cleanup = async (graceMs?: number) => {
+    await child.stop(graceMs);
+    if (dataDir) removeTempDir(dataDir);
+  };
   try {
     const rec = await child.waitFor('API server listening', 30_000);
-    return {
-      child,
-      origin: `http://127.0.0.1:${rec.port}`,
-      dataDir,
-      async stop() {
-        await child.stop();
-        removeTempDir(dataDir);
-      },
-    };
+    return { child, origin: `http://127.0.0.1:${rec.port}`, dataDir, stop: () => cleanup() };
   } catch (err) {
-    await child.stop(1_000);
-    removeTempDir(dataDir);
+    await cleanup(1_000);
     throw err;
   }
 }
@@ -238,12 +239,14 @@ async function metered<T>(server: Server, fn: () => Promise<T>): Promise<PhaseCp
  */
 function limitOf(m: PhaseCpu): string {
   const others = Math.max(0, m.machine.busyPct - m.server.processPct - m.client.processPct);
-  const split = `server ${fmtPct(m.server.processPct)} CPU (JS main thread ${fmtPct(m.server.mainThreadPct)}), bench client ${fmtPct(m.client.processPct)}, rest of machine ${fmtPct(others)}`;
+  const split = `server ${fmtPct(m.server.processPct)} CPU (JS main thread ${fmtPct(m.server.mainThreadPct)}), bench client ${fmtPct(m.client.processPct)}, rest of machine ${fmtPct(others)}${m.machine.stealPct >= 1 ? `, steal ${fmtPct(m.machine.stealPct)}` : ''}`;
   const why: string[] = [];
   if (m.server.mainThreadPct >= 85) why.push("the API server's JS thread is saturated, so its CPU per request sets the pace");
+  const helpers = m.server.processPct - m.server.mainThreadPct;
+  if (helpers >= 30) why.push(`the server's other threads (LevelDB writes, fsync and compaction on libuv's pool, GC) used ${fmtPct(helpers)} of a core`);
   if (m.client.processPct >= 85) why.push('the bench client is near one core, so the load generator is part of the limit');
-  if (others >= 40) why.push(`other work on the shared machine took ${fmtPct(others)} of a core meanwhile (contention)`);
-  if (m.machine.stealPct >= 10) why.push(`the hypervisor stole ${fmtPct(m.machine.stealPct)}`);
+  if (others >= 40) why.push(`other processes on the shared machine took ${fmtPct(others)} of a core meanwhile (contention)`);
+  if (m.machine.stealPct >= 10) why.push(`the hypervisor withheld ${fmtPct(m.machine.stealPct)} of a core (steal)`);
   if (why.length === 0) why.push('no CPU is saturated, so waiting (fsync, the commit pipeline, or the client) sets the pace');
   return `${split} — ${why.join('; ')}`;
 }
@@ -451,12 +454,15 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
       serverProcessCpu: fmtPct(m.server.processPct),
       serverMainThreadCpu: fmtPct(m.server.mainThreadPct),
       clientCpu: fmtPct(m.client.processPct),
-      othersCpu: `${fmtPct(others)}${m.machine.stealPct >= 1 ? ` (steal ${fmtPct(m.machine.stealPct)})` : ''}`,
+      othersCpu: `${fmtPct(others)}${m.machine.stealPct >= 1 ? ` + steal ${fmtPct(m.machine.stealPct)}` : ''}`,
       extra,
     };
     resources.push(row);
+    if (others + m.machine.stealPct >= CONTENDED_PCT) contended.push(`${phase} (${fmtPct(others + m.machine.stealPct)})`);
     log(`    cpu: server ${row.serverProcessCpu} (main thread ${row.serverMainThreadCpu}), bench client ${row.clientCpu}, rest of machine ${row.othersCpu}${extra ? `; ${extra}` : ''}`);
   };
+  const warnings: string[] = [];
+  const contended: string[] = [];
   const judgedFigures: Array<{ f: Figure; cpu?: PhaseCpu }> = [];
   const figure = (f: Figure, cpu?: PhaseCpu): void => {
     figures.push(f);
@@ -506,6 +512,20 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
     cpuRow('baseline A fastify GET', fGet);
     // fastify stays up (idle) for the list baseline, which needs a real pod from phase 3.
 
+    // ---- diagnostic: the API server's request path without LevelDB
+    log('diagnostic: API server with --storage memory — creates (what durability costs)');
+    const apiMem = await started(startApiServer(o.dataRoot, 'memory'));
+    const mpool = newPool(apiMem.origin, S.concurrency);
+    pools.push(mpool);
+    const memCreates = await metered(apiMem, () =>
+      closedLoop({ ...loadOpts, pool: mpool, expectStatus: 201, request: (w, i): RequestSpec => ({ method: 'POST', path: PODS, headers: JSON_HEADERS, body: podManifest(`m-${w}-${i}`) }) }),
+    );
+    check(memCreates.result, 'memory-storage creates');
+    baseline({ label: 'diagnostic: API server creates on memory storage', value: loadSummary(memCreates.result), how: `the same server and request path with --storage memory (no LevelDB, no fsync), ${S.concurrency} clients` });
+    cpuRow('diagnostic: creates, memory storage', memCreates);
+    await mpool.destroy();
+    await stopped(apiMem);
+
     // ---- 1, 2: creates and gets
     log(`API server (LevelDB, fsync) — creates and gets, ${S.concurrency} clients, ${S.phaseMs / 1000} s each`);
     const api1 = await started(startApiServer(o.dataRoot));
@@ -533,8 +553,8 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
       value: loadSummary(c),
       target: `≥ ${fmtInt(TARGET.createsPerSec)}/s at p99 ≤ ${TARGET.createsP99Ms} ms`,
       met: judged ? c.perSecond >= TARGET.createsPerSec && c.latency.p99 <= TARGET.createsP99Ms && c.errors === 0 : undefined,
-      baseline: `fastify POST ${fmtInt(fPost.result.perSecond)}/s (p99 ${fmtMs(fPost.result.latency.p99)}); synced puts ${fmtInt(lv.sequential.putsPerSecond)}/s sequential, ${fmtInt(lv.concurrent.putsPerSecond)}/s ${S.level.concurrency}-concurrent`,
-      ratio: `${fmtRatio(c.perSecond / fPost.result.perSecond)} fastify POST, ${fmtRatio(c.perSecond / lv.sequential.putsPerSecond)} raw synced puts, ${fmtRatio(c.perSecond / lv.concurrent.putsPerSecond)} ${S.level.concurrency}-concurrent synced puts`,
+      baseline: `fastify POST ${fmtInt(fPost.result.perSecond)}/s (p99 ${fmtMs(fPost.result.latency.p99)}); synced puts ${fmtInt(lv.sequential.putsPerSecond)}/s sequential, ${fmtInt(lv.concurrent.putsPerSecond)}/s ${S.level.concurrency}-concurrent; memory-storage creates ${fmtInt(memCreates.result.perSecond)}/s (p99 ${fmtMs(memCreates.result.latency.p99)})`,
+      ratio: `${fmtRatio(c.perSecond / fPost.result.perSecond)} fastify POST, ${fmtRatio(c.perSecond / lv.sequential.putsPerSecond)} raw synced puts, ${fmtRatio(c.perSecond / lv.concurrent.putsPerSecond)} ${S.level.concurrency}-concurrent synced puts, ${fmtRatio(c.perSecond / memCreates.result.perSecond)} memory-storage creates`,
     }, creates);
     cpuRow('1 creates', creates, `server RSS after ${fmtInt(rssMiB(api1.child.pid))} MiB, ${fmtInt(names.length)} pods stored`);
 
@@ -632,7 +652,9 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
     notes.push(
       `fsync: one synced LevelDB put takes p50 ${fmtMs(lv.sequential.latency.p50)} / p99 ${fmtMs(lv.sequential.latency.p99)} here (unsynced: p50 ${fmtMs(lv.unsynced.latency.p50)}), so a server that fsyncs each write alone tops out near ${fmtInt(lv.sequential.putsPerSecond)}/s; ${S.level.concurrency} concurrent writers get ${fmtInt(lv.concurrent.putsPerSecond)}/s and sequential synced batches of ${S.level.batchSize} ${fmtInt(lv.batched.putsPerSecond)} puts/s — the room group commit has to win.`,
     );
-    notes.push(`Creates: ${fmtInt(c.perSecond)}/s, ${lat(c.latency)}; ${limitOf(creates)}.`);
+    notes.push(
+      `Creates: ${fmtInt(c.perSecond)}/s, ${lat(c.latency)}; ${limitOf(creates)}. The same server on memory storage: ${fmtInt(memCreates.result.perSecond)}/s, ${lat(memCreates.result.latency)}; ${limitOf(memCreates)}.`,
+    );
     notes.push(`Gets: ${fmtInt(g.perSecond)}/s, ${lat(g.latency)}; ${limitOf(gets)}. Bare fastify on the same generator: ${fmtInt(fGet.result.perSecond)}/s; ${limitOf(fGet)}.`);
     notes.push(
       `List: JSON median ${fmtMs(listJson.result.medianMs)} against ${fmtMs(fList.result.medianMs)} for fastify serialising the same ${fmtInt(S.listPods)} pods; Table ${fmtMs(listTable.result.medianMs)} (${fmtBytes(listTable.result.bytes)} instead of ${fmtBytes(listJson.result.bytes)}).`,
@@ -644,6 +666,12 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
     }
     for (const { f, cpu } of judgedFigures) {
       if (f.met === false) notes.push(`**MISSED** ${f.label}: ${f.value}; target ${f.target}. ${cpu ? `Limited by: ${limitOf(cpu)}.` : ''}`);
+    }
+    if (contended.length) {
+      warnings.push(
+        `other work used ≥ ${CONTENDED_PCT}% of a core (processes + steal) during ${contended.length} of ${resources.length} phases: ${contended.join(', ')}. On a 2-core machine that takes CPU from the server or the client, so those figures understate k8ts; re-run on a quiet machine before reading them as the server's limits.`,
+      );
+      for (const w of warnings) log(`WARNING: ${w}`);
     }
     log('notes on limits:');
     for (const n of notes) log(`  - ${n.replace(/\*\*/g, '')}`);
@@ -661,13 +689,15 @@ export async function runApiBench(o: BenchOptions): Promise<BenchReport> {
       `List: a fresh server holding exactly ${fmtInt(S.listPods)} pods (created through the API), GET \`${PODS}\` one at a time, ${S.listWarmupRuns} warm-up then median of ${S.listRuns}; time = request issued → whole body read (client parsing not included). Table: the same with \`Accept: ${TABLE_ACCEPT}\`.`,
       `Watch: ${S.watchers.join(' then ')} HTTP NDJSON watchers (\`?watch=true&resourceVersion=<current>\`, one connection each) on one server, while a writer creates pods at ${fmtInt(S.watchRate)}/s for ${S.warmupMs / 1000} s unrecorded warm-up + ${S.watchMs / 1000} s (open loop, paced every ms, ≤ ${WATCH_MAX_IN_FLIGHT} in flight over ${WATCH_WRITE_CONNECTIONS} connections). Each pod carries \`${SENT_ANNOTATION}\` = its send time; latency = line received by a watcher − send time (send = just before the POST is issued, so it includes validation, the fsync\'d commit and fan-out; the client scans lines as bytes for the annotation instead of parsing them). p50/p99 over all deliveries; events/s = acknowledged writes / measured writer time.`,
       `Baseline A: bare fastify (no logger) in a child process, GET /hello and POST /echo (same manifest) under the same load generator; for the list, a PodList of ${fmtInt(S.listPods)} copies of one real stored pod, stringified per request.`,
+      `Diagnostic: the same creates against the API server started with \`--storage memory\` (no LevelDB, no fsync), to separate what durability costs from what the request path costs.`,
       `Baseline B: classic-level in its own child process, ${fmtBytes(S.level.valueBytes)} values, ${S.level.phaseMs / 1000} s per phase: unsynced sequential, put(sync) sequential, ${S.level.concurrency} concurrent put(sync) writers, and sequential synced batches of ${S.level.batchSize}.`,
-      'CPU: utime+stime deltas from /proc/PID/stat (whole process) and /proc/PID/task/PID/stat (main thread) over each phase; rest of machine = /proc/stat busy time minus server and client.',
+      'CPU: utime+stime deltas from /proc/PID/stat (whole process) and /proc/PID/task/PID/stat (main thread) over each phase; rest of machine = /proc/stat busy time minus server and client; steal = /proc/stat steal (the host running other VMs on our vCPUs).',
     ],
     figures,
     baselines,
     resources,
     notes,
+    warnings,
   };
 }
 

@@ -240,14 +240,15 @@ function machineTicks(): { busy: number; steal: number } {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
     // cpu user nice system idle iowait irq softirq steal guest guest_nice
     const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-    return { busy: user + nice + system + irq + softirq + steal, steal };
+    // Steal is not work done here: it is time our vCPUs wanted to run and the host said no.
+    return { busy: user + nice + system + irq + softirq, steal };
   } catch {
     return { busy: NaN, steal: NaN };
   }
 }
 
 export interface MachineUse {
-  /** CPU used by every process on the machine, % of one core (2 busy cores = 200%). */
+  /** CPU used by every process on the machine (and the kernel), % of one core (2 busy cores = 200%). */
   busyPct: number;
   /** Time the hypervisor gave our vCPUs to someone else, % of one core. */
   stealPct: number;
@@ -272,6 +273,33 @@ export class MachineMeter {
     const m = machineTicks();
     const hz = ticksPerSecond();
     return { busyPct: (100 * (m.busy - this.m0.busy)) / hz / seconds, stealPct: (100 * (m.steal - this.m0.steal)) / hz / seconds };
+  }
+}
+
+/**
+ * Waits (bounded) until the rest of the machine has been quiet for `samples` 2-second
+ * samples in a row: on a shared box a full run started under someone else's build
+ * measures the build, and other people's work comes in bursts. Returns the last sample,
+ * quiet or not, so the caller can record it.
+ */
+export async function waitForQuiet(maxMs: number, thresholdPct: number, samples: number, log: (line: string) => void): Promise<MachineUse> {
+  const deadline = performance.now() + maxMs;
+  let quiet = 0;
+  let reported = 0;
+  for (;;) {
+    const m = new MachineMeter().start();
+    await sleep(2_000);
+    const use = m.stop();
+    quiet = use.busyPct + use.stealPct < thresholdPct ? quiet + 1 : 0;
+    if (quiet >= samples) return use;
+    if (performance.now() >= deadline) {
+      log(`machine still busy (${Math.round(use.busyPct)}% of a core, steal ${Math.round(use.stealPct)}%) after ${Math.round(maxMs / 1000)} s: running anyway; see "rest of machine" per phase`);
+      return use;
+    }
+    if (quiet === 0 && performance.now() - reported > 15_000) {
+      reported = performance.now();
+      log(`machine busy (${Math.round(use.busyPct)}% of a core, steal ${Math.round(use.stealPct)}%): waiting for it to quiet down…`);
+    }
   }
 }
 
@@ -379,6 +407,8 @@ export interface Machine {
   loadAverage: number[];
   /** Filesystem type under the data dirs (fsync cost depends on it). */
   dataFs: string;
+  /** The rest of the machine just before the run (see waitForQuiet). */
+  before?: MachineUse;
 }
 
 function filesystemOf(dir: string): string {

@@ -45,6 +45,8 @@ export interface BenchReport {
   resources: ResourceRow[];
   /** Data-driven notes on limits (written by the benchmark from this run's numbers). */
   notes: string[];
+  /** What makes this run's figures less trustworthy (e.g. contention), shown first. */
+  warnings: string[];
 }
 
 export interface BenchOptions {
@@ -98,21 +100,29 @@ export function renderMarkdown(machine: Machine, reports: BenchReport[], command
         ['Node', machine.node],
         ['kernel', machine.kernel],
         ['data dirs on', machine.dataFs],
+        ...(machine.before ? [['rest of machine just before the run', `${Math.round(machine.before.busyPct)}% of a core, steal ${Math.round(machine.before.stealPct)}%`]] : []),
       ],
     ),
     '',
   ];
   for (const r of reports) {
-    const missed = r.figures.filter((f) => f.met === false).length;
+    const judged = r.figures.filter((f) => f.met !== undefined);
+    const missed = judged.filter((f) => f.met === false);
     out.push(`## ${r.name}: ${r.title}`, '');
-    out.push(`Targets: ${r.figures.length - missed} of ${r.figures.length} met${missed ? `, **${missed} missed** (see notes)` : ''}.`, '');
+    out.push(
+      judged.length === 0
+        ? 'No target was judged in this run.'
+        : `Targets: ${judged.length - missed.length} of ${judged.length} met${missed.length ? `; **missed: ${missed.map((f) => f.label).join(', ')}** (see the notes for what limits each)` : ''}.`,
+      '',
+    );
+    out.push(...r.warnings.map((w) => `> **Warning:** ${w}`), ...(r.warnings.length ? [''] : []));
     out.push('### Figures', '');
     out.push(...table(['figure', 'value', 'target', 'met?', 'baseline', 'ratio'], r.figures.map((f) => [f.label, f.value, f.target, f.met === false ? '**MISSED**' : verdict(f.met), f.baseline, f.ratio])), '');
     out.push('### Baselines (same machine, same run)', '');
     out.push(...table(['baseline', 'value', 'how'], r.baselines.map((b) => [b.label, b.value, b.how])), '');
     out.push('### Where the time goes', '');
     out.push(
-      'CPU is % of one core over the phase, from /proc/PID/stat (process = all threads; main thread = the JS event loop) and /proc/stat (rest of machine = every other process, i.e. other work on this shared box; steal = time the hypervisor ran someone else). The bench client is the load generator and the watch readers, in one process.',
+      'CPU is % of one core over the phase, from /proc/PID/stat (process = all threads; main thread = the JS event loop) and /proc/stat (rest of machine = every other process, i.e. other work on this shared box; + steal = time the hypervisor ran someone else on our vCPUs). The bench client is the load generator and the watch readers, in one process.',
       '',
     );
     out.push(...table(['phase', 'server process', 'server main thread', 'bench client', 'rest of machine', 'other'], r.resources.map((x) => [x.phase, x.serverProcessCpu, x.serverMainThreadCpu, x.clientCpu, x.othersCpu, x.extra])), '');

@@ -26,6 +26,11 @@ function entry(component: string): string | undefined {
   return fs.existsSync(p) ? p : undefined;
 }
 
+/** The image registry listens next to the API server (6443 → 6444), so several clusters can coexist. */
+export function registryPort(o: UpOptions): number {
+  return o.port + 1;
+}
+
 /** The component processes of a local cluster, in start order (only those built so far). */
 export function clusterComponents(o: UpOptions): ComponentSpec[] {
   const server = `http://127.0.0.1:${o.port}`;
@@ -35,11 +40,13 @@ export function clusterComponents(o: UpOptions): ComponentSpec[] {
     const main = entry(component);
     if (main) specs.push({ name, command: node, args: [main, ...args] });
   };
+  const registry = `http://127.0.0.1:${registryPort(o)}`;
   add('apiserver', 'apiserver', ['--port', String(o.port), '--bind-address', '127.0.0.1', '--data-dir', path.join(o.home, 'data')]);
+  add('registry', 'images', ['--port', String(registryPort(o)), '--bind-address', '127.0.0.1', '--data-dir', path.join(o.home, 'registry')]);
   add('scheduler', 'scheduler', ['--server', server]);
   add('controller-manager', 'controller-manager', ['--server', server]);
   for (let i = 1; i <= o.nodes; i++) {
-    add(`node-${i}`, 'kubelet', ['--server', server, '--node-name', `node-${i}`, '--root-dir', path.join(o.home, 'nodes', `node-${i}`), '--node-index', String(i)]);
+    add(`node-${i}`, 'kubelet', ['--server', server, '--node-name', `node-${i}`, '--root-dir', path.join(o.home, 'nodes', `node-${i}`), '--node-index', String(i), '--registry', registry]);
   }
   add('kube-proxy', 'kube-proxy', ['--server', server]);
   return specs;

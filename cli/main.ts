@@ -16,12 +16,20 @@ import { registerClusterCommands } from './cluster';
 import type { Runner } from './command';
 import { CliContext, type CliIO, type GlobalOptions } from './context';
 import { registerCreate } from './create';
+import { registerCreateGenerators } from './create-generators';
 import { registerDelete } from './delete';
 import { registerDescribe } from './describe';
+import { registerDrain } from './drain';
 import { CliError, ExitError, formatError } from './errors';
 import { registerGet } from './get';
+import { registerImage } from './image';
 import { registerAnnotate, registerLabel } from './label';
+import { registerRollout } from './rollout';
+import { registerRun } from './run';
+import { registerScale } from './scale';
+import { registerSet } from './set';
 import { registerVersion } from './version';
+import { registerWait } from './wait';
 
 export type { CliIO } from './context';
 
@@ -58,12 +66,20 @@ export function buildProgram(io: CliIO): Command {
   registerGet(program, run);
   registerDescribe(program, run);
   registerCreate(program, run);
+  registerCreateGenerators(program, run);
   registerApply(program, run);
   registerDelete(program, run);
   registerLabel(program, run);
   registerAnnotate(program, run);
+  registerRun(program, run);
+  registerWait(program, run);
+  registerScale(program, run);
+  registerSet(program, run);
+  registerRollout(program, run);
+  registerDrain(program, run);
   registerApiResources(program, run);
   registerVersion(program, run);
+  registerImage(program, run);
   // up / down / status for a local cluster (cli/cluster.ts).
   registerClusterCommands(program, (s) => void io.stdout.write(s + '\n'));
 
@@ -82,6 +98,7 @@ const OPTIONAL_VALUE_DEFAULTS: Record<string, string> = {
   '--validate': 'strict',
   '--show-events': 'true',
   '--namespaced': 'true',
+  '--attach': 'true',
 };
 
 /** Boolean flags, which kubectl also accepts as `--flag=true|false`. */
@@ -89,9 +106,11 @@ const BOOLEAN_FLAGS = new Set([
   '--all-namespaces', '--show-labels', '--show-kind', '--overwrite', '--watch', '--watch-only', '--all', '--force', '--now',
   '--ignore-not-found', '--recursive', '--server-side', '--force-conflicts', '--insecure-skip-tls-verify', '--no-headers',
   '--list', '--client',
+  '--rm', '--command', '--stdin', '--tty', '--leave-stdin-open', '--quiet', '--ignore-daemonsets', '--delete-emptydir-data',
+  '--disable-eviction',
 ]);
 
-const SHORT_BOOLEAN_FLAGS = new Set(['A', 'w', 'R']);
+const SHORT_BOOLEAN_FLAGS = new Set(['A', 'w', 'R', 'i', 't', 'q']);
 
 /**
  * Bridges the differences between kubectl's flag parser (pflag) and commander, so that
@@ -101,8 +120,14 @@ const SHORT_BOOLEAN_FLAGS = new Set(['A', 'w', 'R']);
  */
 export function normalizeArgv(argv: string[]): string[] {
   const out: string[] = [];
+  const verb = verbOf(argv);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    // `rollout status --watch=false` takes a value (get's --watch is a plain boolean).
+    if (verb === 'rollout' && /^(--watch|-w)=/.test(a)) {
+      out.push(a.startsWith('-w=') ? `--watch=${a.slice(3)}` : a);
+      continue;
+    }
     if (a === '--') {
       out.push(...argv.slice(i));
       break;
@@ -131,6 +156,23 @@ export function normalizeArgv(argv: string[]): string[] {
     out.push(a);
   }
   return out;
+}
+
+/** Global options that take a value (so the word after them is not the verb). */
+const GLOBAL_VALUE_FLAGS = new Set(['-n', '--namespace', '-s', '--server', '--context', '--kubeconfig', '--token', '--certificate-authority', '--request-timeout']);
+
+/** The verb: the first word that is neither an option nor a global option's value. */
+function verbOf(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return undefined;
+    if (GLOBAL_VALUE_FLAGS.has(a)) {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
 }
 
 /** Runs one CLI invocation; resolves to the process exit code. */

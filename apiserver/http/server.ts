@@ -22,7 +22,7 @@ import { discovery, groupDocument, resourceList, wantsAggregated, AGGREGATED_CON
 import { decodeObject, decodePatch, asObject, negotiate, fieldValidationOf, type FieldValidation } from './codec';
 import { serveWatch, type WatchParams, type WatchSink } from './watch';
 import { toTable, parseIncludeObject } from '../printers';
-import { patchObject } from '../patch';
+import { patchObject, isDirectiveKey } from '../patch';
 import { openapiIndex, openapiDocument } from '../openapi';
 import { unknownFields, typeErrors, strictDecodingError, strictWarnings, decodeErrorMessage, pruneUnknownFields } from '../openapi';
 import { fromLabelSelector, formatRequirements } from '../../shared/selectors';
@@ -210,7 +210,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     const fv = fieldValidationOf(q);
     const d = decodePatch(body, req.headers['content-type']);
     if (d.type !== 'json' && typeof d.patch === 'object' && d.patch !== null && !Array.isArray(d.patch)) {
-      checkFields(r, d.patch as KObject, d.duplicates, fv, reply);
+      checkFields(r, d.patch as KObject, d.duplicates, fv, reply, d.type === 'strategic');
     }
     return d;
   }
@@ -220,15 +220,19 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
    * unknown and duplicate fields are a 400 under Strict, a Warning header under Warn,
    * and silently dropped under Ignore (they never reach storage).
    */
-  function checkFields(r: ResourceInfo, obj: KObject, duplicates: string[], fv: FieldValidation, reply: FastifyReply): void {
+  function checkFields(r: ResourceInfo, obj: KObject, duplicates: string[], fv: FieldValidation, reply: FastifyReply, strategic = false): void {
     const gvk = { group: r.group, version: r.version, kind: r.kind };
-    const typeErrs = typeErrors(gvk, obj);
+    // A strategic merge patch's directives ($patch, $setElementOrder/…) are not fields:
+    // judge the patch without them, and keep them when dropping unknown fields.
+    const judged = strategic ? withoutDirectives(obj) : obj;
+    const typeErrs = typeErrors(gvk, judged);
     if (typeErrs.length) throw badRequest(decodeErrorMessage(gvk, typeErrs[0].message));
-    const unknown = unknownFields(gvk, obj);
+    const unknown = unknownFields(gvk, judged);
     if (unknown.length === 0 && duplicates.length === 0) return;
     if (fv === 'Strict') throw badRequest(decodeErrorMessage(gvk, strictDecodingError(unknown, duplicates)));
     if (fv === 'Warn') void reply.header('warning', strictWarnings(unknown, duplicates).map((w) => `299 - ${JSON.stringify(w)}`).join(', '));
-    pruneUnknownFields(gvk, obj);
+    if (strategic) deletePaths(obj, unknown);
+    else pruneUnknownFields(gvk, obj);
   }
 
   async function listResponse(r: ResourceInfo, ns: string | undefined, q: Query, req: FastifyRequest, reply: FastifyReply) {
@@ -423,6 +427,27 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   }
 
   return app as unknown as FastifyInstance;
+}
+
+/** A deep copy without strategic-merge directive keys (list positions are kept). */
+function withoutDirectives(v: any): any {
+  if (Array.isArray(v)) return v.map(withoutDirectives);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!isDirectiveKey(k)) out[k] = withoutDirectives(x);
+  return out;
+}
+
+/** Deletes the fields at paths like `.spec.containers[0].foo`. */
+function deletePaths(obj: unknown, paths: string[]): void {
+  for (const p of paths) {
+    const steps: (string | number)[] = [];
+    for (const m of p.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) steps.push(m[1] !== undefined ? m[1] : Number(m[2]));
+    let cur: any = obj;
+    for (let i = 0; i < steps.length - 1 && cur !== null && typeof cur === 'object'; i++) cur = cur[steps[i]];
+    const last = steps[steps.length - 1];
+    if (cur !== null && typeof cur === 'object' && last !== undefined) delete cur[last];
+  }
 }
 
 function notFoundPath(): ApiError {

@@ -253,6 +253,10 @@ export class Registry {
       if (typeof next !== 'object' || next === null || Array.isArray(next)) throw badRequest('the patched object must be a JSON object');
       this.checkTypeMeta(view, next);
       next = toStored(view, next);
+      // A resourceVersion the client put in its body or patch is a precondition, as in
+      // Kubernetes: a merge patch carrying a stale one is a Conflict.
+      const wantedRV = next.metadata?.resourceVersion;
+      if (wantedRV && wantedRV !== old.metadata.resourceVersion) throw conflict(t);
       next.metadata = next.metadata ?? {};
       next.metadata.name = name;
       if (r.namespaced) next.metadata.namespace = namespace;

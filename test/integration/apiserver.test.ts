@@ -118,6 +118,20 @@ describe('CRUD', () => {
     expect(j.body.spec.replicas).toBe(4);
   });
 
+  test('strategic merge directives pass strict field validation and take effect', async () => {
+    const patch = { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'a' }], containers: [{ name: 'b', image: 'busybox:3' }] } } } };
+    const p = await call('PATCH', '/apis/apps/v1/namespaces/default/deployments/smp?fieldValidation=Strict', patch, 'application/strategic-merge-patch+json');
+    expect(p.status).toBe(200);
+    expect(p.body.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['b=busybox:3', 'a=nginx']);
+    await call('POST', PODS, { ...pod('owned'), metadata: { name: 'owned', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }] } });
+    const rel = await call('PATCH', `${PODS}/owned`, { metadata: { ownerReferences: [{ $patch: 'delete', uid: 'u1' }] } }, 'application/strategic-merge-patch+json');
+    expect(rel.status).toBe(200);
+    expect(rel.body.metadata.ownerReferences ?? []).toEqual([]);
+    const unknown = await call('PATCH', `${PODS}/owned?fieldValidation=Strict`, { spec: { bogus: 1 } }, 'application/strategic-merge-patch+json');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toContain('unknown field "spec.bogus"');
+  });
+
   test('binding sets the node once; a second binding is 409', async () => {
     await call('POST', PODS, pod('bind-me'));
     const b = await call('POST', `${PODS}/bind-me/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { kind: 'Node', name: 'node-1' } });

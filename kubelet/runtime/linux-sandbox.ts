@@ -1,0 +1,212 @@
+/**
+ * The Linux sandbox launcher: each container gets its own mount, UTS and PID namespaces.
+ *
+ * The holder runs `unshare --mount --uts --pid sh -c OUTER` (mount propagation private,
+ * so nothing mounted here is ever seen by the host); OUTER's first child — the generated
+ * `setup.sh` — is PID 1 of the new PID namespace. setup.sh assembles the root at
+ * `<container-dir>/root`:
+ *   - an overlay of the image rootfs (lower) and `<container-dir>/upper` (writes land
+ *     there, private to the container);
+ *   - the host's /usr, /bin, /sbin, /lib*, read-only beneath the image's files (a
+ *     read-only overlay when the image has the same dir or a volume/workingDir must be
+ *     created below it, a read-only bind otherwise);
+ *   - /etc = overlay of the pod's hostname/hosts/resolv.conf over the image's /etc over
+ *     the host's, with a private writable upper layer;
+ *   - fresh /proc for the new PID namespace, a minimal /dev on tmpfs, /tmp on tmpfs;
+ *   - volumes bind-mounted at their mountPaths (read-only when asked);
+ * sets the pod's hostname, then `chroot`s and execs the command, which thus keeps PID 1.
+ * All these mounts live only in the container's mount namespace and vanish with it: there
+ * is nothing to unmount on the host and nothing outside the root and volumes is written.
+ *
+ * Exec (probes) enters the same namespaces with `nsenter --target PID --root --wd`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerConfig } from './interface';
+import type { Launcher, StoredContainer, StoredSandbox } from './holder-runtime';
+import { execWrapper, shq, type HolderSpec } from './state';
+
+const HOST_DIRS = ['usr', 'bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+const SETUP_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** A volume source that is not a regular file is mounted on a directory. */
+function isDirSource(hostPath: string): boolean {
+  try {
+    return !fs.statSync(hostPath).isFile();
+  } catch {
+    return true;
+  }
+}
+
+function lstatKind(p: string): 'dir' | 'link' | 'file' | undefined {
+  try {
+    const st = fs.lstatSync(p);
+    return st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+/** Overlay options separate paths with ':' and ','; such paths cannot be expressed. */
+function overlayPath(p: string): string {
+  if (/[:,\\]/.test(p)) throw new Error(`path ${JSON.stringify(p)} cannot be used in an overlay mount (contains ':' ',' or '\\')`);
+  return p;
+}
+
+/**
+ * A path created or mounted on inside the root must not pass through a symlink of the
+ * image: mkdir/mount run before chroot, so an absolute link would resolve on the host.
+ */
+function checkNoSymlinks(rootfs: string, containerPath: string, what: string): void {
+  if (!path.posix.isAbsolute(containerPath)) throw new Error(`${what}: ${JSON.stringify(containerPath)} must be an absolute path`);
+  const parts = path.posix.normalize(containerPath).split('/').filter(Boolean);
+  let cur = rootfs;
+  for (const part of parts) {
+    cur = path.join(cur, part);
+    const k = lstatKind(cur);
+    if (k === undefined) return;
+    if (k === 'link') throw new Error(`${what}: ${JSON.stringify(containerPath)} passes through a symlink in the image, which is not supported`);
+  }
+}
+
+/**
+ * The container's parent shell, outside the new PID namespace. `setsid` makes PID 1 the
+ * leader of its own session and process group (it does not fork: a background job is
+ * never a group leader), so the signals a stop sends to the container's group never reach
+ * this shell, whose `wait` therefore returns PID 1's true status (128+n for signal n).
+ * Side effect of `&` in a non-interactive shell: PID 1 starts with SIGINT/SIGQUIT ignored.
+ */
+const OUTER = 'setsid /bin/sh "$1" & c=$!; printf \'pid %s\\n\' "$c" >&3; exec 3>&-; wait "$c"';
+
+export class LinuxSandboxLauncher implements Launcher {
+  validate(cfg: ContainerConfig): void {
+    overlayPath(cfg.image.rootfs);
+    for (const m of cfg.mounts) {
+      checkNoSymlinks(cfg.image.rootfs, m.containerPath, `mount ${m.hostPath}`);
+      const top = path.posix.normalize(m.containerPath).split('/').filter(Boolean)[0];
+      if (top === undefined) throw new Error(`mount ${m.hostPath}: cannot mount over /`);
+    }
+    const wd = cfg.workingDir ?? cfg.image.config.workingDir;
+    if (wd) checkNoSymlinks(cfg.image.rootfs, wd, 'workingDir');
+  }
+
+  prepare(dir: string, c: StoredContainer, sb: StoredSandbox, env: Record<string, string>, cgroupPath?: string): HolderSpec {
+    const cfg = c.config;
+    const img = cfg.image.rootfs;
+    const R = path.join(dir, 'root');
+    for (const d of ['root', 'upper', 'work']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+    const L: string[] = [
+      '# generated by k8ts linux-sandbox runtime; runs as PID 1 of the container, then execs its command',
+      `fail() { printf 'startError %s\\n' "$1" >&3; exit 128; }`,
+      `R=${shq(R)}`,
+      `mount -t overlay overlay -o ${shq(`lowerdir=${overlayPath(img)},upperdir=${overlayPath(path.join(dir, 'upper'))},workdir=${overlayPath(path.join(dir, 'work'))}`)} "$R" || fail 'cannot mount the container root'`,
+    ];
+    // Mount points and the working dir below a read-only host dir (a volume at
+    // /usr/share/nginx/html, workingDir /usr/src/app) cannot be created in it: they are
+    // made in a per-container top layer `mp/<dir>` of that dir's overlay instead.
+    const mp = path.join(dir, 'mp');
+    const wd = path.posix.normalize(cfg.workingDir || cfg.image.config.workingDir || '/');
+    const targets: { p: string; dir: boolean }[] = [
+      ...cfg.mounts.map((m) => ({ p: path.posix.normalize(m.containerPath), dir: isDirSource(m.hostPath) })),
+      { p: wd, dir: true },
+    ];
+    for (const t of targets) {
+      const top = t.p.split('/').filter(Boolean)[0];
+      if (!top || !HOST_DIRS.includes(top)) continue;
+      const where = path.join(mp, t.p);
+      if (lstatKind(path.join(img, t.p)) !== undefined || lstatKind(t.p) !== undefined) continue; // already there
+      if (t.dir) fs.mkdirSync(where, { recursive: true });
+      else {
+        fs.mkdirSync(path.dirname(where), { recursive: true });
+        fs.writeFileSync(where, '');
+      }
+    }
+    for (const d of HOST_DIRS) {
+      const host = lstatKind(`/${d}`);
+      if (!host) continue;
+      const mine = lstatKind(path.join(img, d));
+      const t = `"$R"/${d}`;
+      if (mine === 'link' || mine === 'file') continue; // the image's own choice wins
+      if (host === 'link' && mine === undefined) {
+        L.push(`ln -s ${shq(fs.readlinkSync(`/${d}`))} ${t} || fail 'cannot link /${d}'`);
+        continue;
+      }
+      const layers = [path.join(mp, d), path.join(img, d)].filter((l) => lstatKind(l) === 'dir');
+      const real = fs.realpathSync(`/${d}`);
+      if (layers.length) {
+        L.push(`mkdir -p ${t} && mount -t overlay overlay -o ${shq(`ro,lowerdir=${[...layers, real].map(overlayPath).join(':')}`)} ${t} || fail 'cannot mount /${d}'`);
+      } else {
+        L.push(`mkdir -p ${t} && mount --bind ${shq(real)} ${t} && mount -o remount,bind,ro ${t} || fail 'cannot mount /${d}'`);
+      }
+    }
+    // /etc: the pod's hostname/hosts/resolv.conf over the image's over the host's, with a
+    // private upper layer: the container may write its /etc, the host's never changes.
+    for (const d of ['etc-upper', 'etc-work']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+    const etcLayers = [path.join(sandboxDir(sb), 'etc')];
+    if (lstatKind(path.join(img, 'etc')) === 'dir') etcLayers.push(path.join(img, 'etc'));
+    etcLayers.push(fs.realpathSync('/etc'));
+    const etcOpts = `lowerdir=${etcLayers.map(overlayPath).join(':')},upperdir=${overlayPath(path.join(dir, 'etc-upper'))},workdir=${overlayPath(path.join(dir, 'etc-work'))}`;
+    L.push(`mkdir -p "$R"/etc && mount -t overlay overlay -o ${shq(etcOpts)} "$R"/etc || fail 'cannot mount /etc'`);
+    L.push(`mkdir -p "$R"/proc && mount -t proc -o nosuid,nodev,noexec proc "$R"/proc || fail 'cannot mount /proc'`);
+    L.push(`mkdir -p "$R"/dev && mount -t tmpfs -o mode=755,nosuid,size=1m tmpfs "$R"/dev || fail 'cannot mount /dev'`);
+    L.push(`for n in ${DEV_NODES.join(' ')}; do [ -e /dev/$n ] || continue; : > "$R"/dev/$n && mount --bind /dev/$n "$R"/dev/$n || fail "cannot bind /dev/$n"; done`);
+    L.push(`ln -s /proc/self/fd "$R"/dev/fd; ln -s /proc/self/fd/0 "$R"/dev/stdin; ln -s /proc/self/fd/1 "$R"/dev/stdout; ln -s /proc/self/fd/2 "$R"/dev/stderr`);
+    L.push(`mkdir -p "$R"/dev/shm && mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$R"/dev/shm || fail 'cannot mount /dev/shm'`);
+    L.push(`mkdir -p "$R"/tmp && mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$R"/tmp || fail 'cannot mount /tmp'`);
+    // Shallow mount points first, so a volume at /a/b lands on top of one at /a.
+    const mounts = [...cfg.mounts].sort((a, b) => a.containerPath.split('/').length - b.containerPath.split('/').length);
+    for (const m of mounts) {
+      const t = `"$R"${shq(path.posix.normalize(m.containerPath))}`;
+      const isDir = isDirSource(m.hostPath);
+      const what = shq(`cannot mount ${m.hostPath} at ${m.containerPath}`);
+      const mk = isDir ? `mkdir -p ${t}` : `mkdir -p "$(dirname ${t})" && { [ -e ${t} ] || : > ${t}; }`;
+      const ro = m.readOnly ? ` && mount -o remount,bind,ro ${t}` : '';
+      L.push(`${mk} && mount --bind ${shq(m.hostPath)} ${t}${ro} || fail ${what}`);
+    }
+    L.push(`mkdir -p "$R"${shq(wd)} || fail ${shq(`cannot create workingDir ${wd}`)}`);
+    L.push(`printf %s ${shq(sb.config.hostname)} > /proc/sys/kernel/hostname || fail 'cannot set hostname'`);
+    if (cgroupPath) L.push(`echo 0 > ${shq(path.join(cgroupPath, 'cgroup.procs'))} || fail 'cannot join the memory cgroup'`);
+    const envArgs = Object.entries(env)
+      .filter(([k]) => /^[^=\0]+$/.test(k))
+      .map(([k, v]) => shq(`${k}=${v}`));
+    L.push(
+      `exec chroot "$R" /usr/bin/env -i -C ${shq(wd)} ${envArgs.join(' ')} /bin/sh -c ${shq(execWrapper(true))} sh ${cfg.argv.map(shq).join(' ')}`,
+    );
+    const script = path.join(dir, 'setup.sh');
+    fs.writeFileSync(script, L.join('\n') + '\n');
+    return {
+      // unshare cannot --fork here: util-linux 2.38 loses a signalled child's status. The
+      // outer shell stays in the parent PID namespace, starts setup.sh as PID 1 of the new
+      // one (its own process group), reports PID 1's host PID on fd 3 and exits with its
+      // status (128+n for signal n).
+      argv: ['unshare', '--mount', '--uts', '--pid', '--propagation', 'private', '/bin/sh', '-c', OUTER, 'sh', script],
+      env: { PATH: SETUP_PATH },
+      cwd: '/',
+      logPath: cfg.logPath,
+      memoryLimitBytes: cfg.memoryLimitBytes,
+      cgroupPath,
+      pidFromControl: true,
+    };
+  }
+
+  execCommand(c: StoredContainer, pid: number, env: Record<string, string>, argv: string[]) {
+    const wd = path.posix.normalize(c.config.workingDir || c.config.image.config.workingDir || '/');
+    const envArgs = Object.entries(env)
+      .filter(([k]) => /^[^=\0]+$/.test(k))
+      .map(([k, v]) => `${k}=${v}`);
+    return {
+      argv: [
+        'nsenter', `--target=${pid}`, '--mount', '--uts', '--pid', '--root', '--wd', '--',
+        '/usr/bin/env', '-i', '-C', wd, ...envArgs, '/bin/sh', '-c', execWrapper(false), 'sh', ...argv,
+      ],
+      env: { PATH: SETUP_PATH },
+      cwd: '/',
+    };
+  }
+}
+
+function sandboxDir(sb: StoredSandbox): string {
+  if (!sb.dir) throw new Error(`sandbox ${sb.id} has no directory`);
+  return sb.dir;
+}
