@@ -112,7 +112,7 @@ export function renderMarkdown(machine: Machine, reports: BenchReport[], command
     out.push(
       judged.length === 0
         ? 'No target was judged in this run.'
-        : `Targets: ${judged.length - missed.length} of ${judged.length} met${missed.length ? `; **missed: ${missed.map((f) => f.label).join(', ')}** (see the notes for what limits each)` : ''}.`,
+        : `Targets: ${judged.length - missed.length} of ${judged.length} met${missed.length ? `; **missed: ${missed.map((f) => f.label).join('; ')}** (see the notes for what limits each)` : ''}.`,
       '',
     );
     out.push(...r.warnings.map((w) => `> **Warning:** ${w}`), ...(r.warnings.length ? [''] : []));

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Supervisor, type ComponentSpec } from './supervisor';
 import { writeKubeconfig } from '../shared/kubeconfig';
+import { createLogger } from '../shared/logger';
 
 export interface UpOptions {
   home: string;
@@ -104,6 +105,31 @@ function readPid(home: string): number | undefined {
   }
 }
 
+/**
+ * A kubelet leaves its containers running when it stops (so a restarted kubelet adopts
+ * them, as in Kubernetes); stopping the whole local cluster stops them too, through
+ * each node's runtime, so nothing keeps running after `k8ts down` or Ctrl-C.
+ */
+async function stopNodeContainers(o: UpOptions, out: (s: string) => void): Promise<void> {
+  const runtimeModule = path.join(DIST, 'kubelet', 'runtime', 'index.js');
+  if (!fs.existsSync(runtimeModule)) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createRuntime } = require(runtimeModule) as typeof import('../kubelet/runtime');
+  const logger = createLogger('k8ts-up', { level: 'error', pretty: false });
+  for (let i = 1; i <= o.nodes; i++) {
+    const rootDir = path.join(o.home, 'nodes', `node-${i}`, 'runtime');
+    if (!fs.existsSync(rootDir)) continue;
+    try {
+      const runtime = createRuntime({ rootDir, logger, prefer: 'process' });
+      const sandboxes = await runtime.listPodSandboxes();
+      await Promise.all(sandboxes.map((sb) => runtime.stopPodSandbox(sb.id, 10)));
+      if (sandboxes.length) out(`node-${i}: stopped the containers of ${sandboxes.length} pod(s)`);
+    } catch (err) {
+      out(`node-${i}: could not stop its containers: ${(err as Error).message}`);
+    }
+  }
+}
+
 /** Runs the cluster in this process until SIGINT/SIGTERM. */
 export async function runUp(o: UpOptions, out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<void> {
   fs.mkdirSync(o.home, { recursive: true });
@@ -122,6 +148,7 @@ export async function runUp(o: UpOptions, out: (s: string) => void = (s) => proc
     stopping = true;
     out('stopping the cluster…');
     await sup.stop();
+    await stopNodeContainers(o, out);
     try {
       if (readPid(o.home) === process.pid || !readPid(o.home)) fs.rmSync(pidFile(o.home), { force: true });
     } catch {

@@ -191,8 +191,31 @@ export async function runRolloutStatus(ctx: CliContext, args: string[], opts: Co
 
 // ---------------------------------------------------------------- history and undo
 
-function requireDeployment(s: Subject): void {
-  if (s.mapping.kind !== 'Deployment' || s.mapping.group !== 'apps') throw new CliError(`no history viewer has been implemented for ${s.mapping.kind}`);
+const HISTORY_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
+
+function requireHistoryKind(s: Subject): void {
+  if (!HISTORY_KINDS.has(s.mapping.kind) || s.mapping.group !== 'apps') throw new CliError(`no history viewer has been implemented for ${JSON.stringify(s.mapping.kind)}`);
+}
+
+/**
+ * DaemonSet/StatefulSet history, from their ControllerRevisions (found like a
+ * Deployment's ReplicaSets: selector, then controller uid; the number is `.revision`).
+ * The template is in the revision's `data.spec.template`.
+ */
+async function controllerRevisionHistory(ctx: CliContext, owner: Json, namespace: string | undefined): Promise<Map<number, Json>> {
+  const mapper = await ctx.mapper();
+  const m: ResourceMapping = mapper.kindFor('apps/v1', 'ControllerRevision');
+  const list = await ctx.client().list<KList>(collectionPath(m, namespace), { query: { labelSelector: selectorString(owner) }, signal: ctx.signal });
+  const out = new Map<number, Json>();
+  for (const cr of (list.items ?? []) as Json[]) {
+    if (!((cr.metadata?.ownerReferences ?? []) as Json[]).some((r) => r.controller === true && r.uid === owner.metadata?.uid)) continue;
+    const template = structuredClone(cr.data?.spec?.template ?? {});
+    delete template.$patch;
+    const cause = cr.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION];
+    if (cause) template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, [CHANGE_CAUSE_ANNOTATION]: cause } };
+    out.set(Number(cr.revision ?? 0), template);
+  }
+  return out;
 }
 
 export function revisionOf(rs: Json): number | undefined {
@@ -284,9 +307,9 @@ export async function runRolloutHistory(ctx: CliContext, args: string[], opts: C
   if (!Number.isInteger(revision)) throw new CliError(`invalid argument "${opts.revision}" for "--revision" flag`);
   const subjects = await resolveSubjects(ctx, args, opts);
   for (const s of subjects) {
-    requireDeployment(s);
-    const deploy = await ctx.client().get<Json>(objectPath(s.mapping, s.namespace, s.name), { signal: ctx.signal });
-    const history = historyOf(await ownedReplicaSets(ctx, deploy, s.namespace));
+    requireHistoryKind(s);
+    const obj = await ctx.client().get<Json>(objectPath(s.mapping, s.namespace, s.name), { signal: ctx.signal });
+    const history = s.mapping.kind === 'Deployment' ? historyOf(await ownedReplicaSets(ctx, obj, s.namespace)) : await controllerRevisionHistory(ctx, obj, s.namespace);
     const text = formatHistory(history, revision);
     const withRevision = revision > 0 ? `with revision #${revision}` : '';
     ctx.out(`${groupKindName(s.mapping)}/${s.name} ${withRevision}\n${text}\n`);
@@ -376,7 +399,17 @@ export async function runRolloutUndo(ctx: CliContext, args: string[], opts: Comm
   const errors: unknown[] = [];
   for (const s of subjects) {
     try {
-      if (s.mapping.kind !== 'Deployment') throw new CliError(`no rollbacker has been implemented for ${JSON.stringify(s.mapping.kind)}`);
+      if (s.mapping.kind !== 'Deployment') {
+        // DaemonSet/StatefulSet undo (ControllerRevision data patches) is not done yet;
+        // with no revisions this is kubectl's answer, otherwise say so plainly.
+        if ((s.mapping.kind === 'DaemonSet' || s.mapping.kind === 'StatefulSet') && s.mapping.group === 'apps') {
+          const obj = await ctx.client().get<Json>(objectPath(s.mapping, s.namespace, s.name), { signal: ctx.signal });
+          const history = await controllerRevisionHistory(ctx, obj, s.namespace);
+          if (history.size <= 1) throw new CliError('no last revision to roll back to');
+          throw new CliError(`rollout undo of a ${s.mapping.kind} is not supported yet`);
+        }
+        throw new CliError(`no rollbacker has been implemented for ${JSON.stringify(s.mapping.kind)}`);
+      }
       const path = objectPath(s.mapping, s.namespace, s.name);
       const deploy = await ctx.client().get<Json>(path, { signal: ctx.signal });
       const rs = pickRevision(await ownedReplicaSets(ctx, deploy, s.namespace), toRevision, s.name);

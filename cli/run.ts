@@ -18,7 +18,7 @@ import { CliError, ExitError } from './errors';
 import { goZeroValues, runPod } from './generators';
 import { ObjectPrinter } from './object-printer';
 import { collectionPath, dryRunSuffix, parseDryRun, parseOutput } from './resources';
-import { watchUntil, WaitTimeout } from './watch-until';
+import { watchUntil, WaitTimeout, type Observation } from './watch-until';
 
 export interface RunOptions {
   image?: string;
@@ -166,18 +166,22 @@ async function runAttached(ctx: CliContext, ns: string, name: string, opts: RunO
   const mapper = await ctx.mapper();
   const mapping = mapper.resourceFor('pods');
   const startTimeout = parseDuration(opts.podRunningTimeout) ?? 60_000;
-  let started = false;
+  const judge = (obs: Observation) => {
+    if (obs.type === 'DELETED') throw new CliError(`pod "${name}" was deleted`);
+    return runFinished(obs.object as PodLike);
+  };
   let finished: ReturnType<typeof runFinished>;
-  const startDeadline = Date.now() + startTimeout;
   try {
-    finished = await watchUntil(ctx, mapping, ns, name, (obs) => {
-      if (obs.type === 'DELETED') throw new CliError(`pod "${name}" was deleted`);
-      const pod = obs.object as PodLike;
-      const phase = pod.status?.phase;
-      if (phase && phase !== 'Pending') started = true;
-      if (!started && Date.now() > startDeadline) throw new CliError(`timed out waiting for the condition`);
-      return runFinished(pod);
-    });
+    // First the pod must start within --pod-running-timeout (kubectl's limit before
+    // attaching); after that the container may run as long as it likes.
+    const started = await watchUntil(ctx, mapping, ns, name, (obs) => {
+      const done = judge(obs);
+      if (done) return { done };
+      const phase = (obs.object as PodLike | undefined)?.status?.phase;
+      return phase && phase !== 'Pending' ? { done: undefined } : undefined;
+    }, startTimeout);
+    if (!started) throw new ExitError(130);
+    finished = started.done ?? (await watchUntil(ctx, mapping, ns, name, judge));
   } catch (err) {
     if (err instanceof WaitTimeout) throw new CliError('timed out waiting for the condition');
     throw err;

@@ -24,8 +24,6 @@ export interface ScaleOptions {
   dryRun?: string | boolean;
 }
 
-const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets']);
-
 export function registerScale(program: Command, run: Runner): void {
   program
     .command('scale')
@@ -61,7 +59,6 @@ export async function runScale(ctx: CliContext, args: string[], opts: ScaleOptio
   const errors: unknown[] = [];
   for (const s of subjects) {
     try {
-      if (!SCALABLE.has(s.mapping.resource)) throw new CliError(`cannot scale ${s.mapping.kind.toLowerCase() || s.mapping.resource}: no scale subresource`);
       // kubectl reads the object first: a missing one is NotFound before any write.
       try {
         await client.get<KObject>(objectPath(s.mapping, s.namespace, s.name), { signal: ctx.signal });

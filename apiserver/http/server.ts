@@ -42,7 +42,9 @@ type Query = Record<string, string | undefined>;
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const { registry, logger } = opts;
-  const app = Fastify({ bodyLimit: MAX_REQUEST_BYTES, loggerInstance: logger.child({ component: 'apiserver-http' }), disableRequestLogging: true, maxParamLength: 1000, return503OnClosing: false, forceCloseConnections: true });
+  // Request logs stay off (info level) unless K8TS_LOG_LEVEL=debug asks for everything.
+  const httpLogger = logger.child({ component: 'apiserver-http' }, { level: logger.level === 'debug' || logger.level === 'trace' ? logger.level : 'warn' });
+  const app = Fastify({ bodyLimit: MAX_REQUEST_BYTES, loggerInstance: httpLogger, routerOptions: { maxParamLength: 1000 }, return503OnClosing: false, forceCloseConnections: true });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_REQUEST_BYTES }, (_req, body, done) => done(null, body));

@@ -34,6 +34,7 @@ function rfc3339(d: Date): string {
 
 export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
+  private sequence = randomBytes(2).readUInt16BE(0);
 
   constructor(
     private readonly client: KubeClient,
@@ -67,7 +68,9 @@ export class EventRecorder {
         // the event expired or was deleted: record a fresh one
       }
     }
-    const name = `${md.name}.${randomBytes(8).toString('hex')}`;
+    // Like client-go: `<object>.<hex of the time in ns>`, so names sort by time (describe
+    // lists same-second events in name order); a counter keeps one process's names unique.
+    const name = `${md.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(this.sequence++ % 1_000_000)).toString(16)}`;
     await this.client.create(base, {
       apiVersion: 'v1',
       kind: 'Event',

@@ -26,7 +26,7 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private readonly dirtyWhileProcessing = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private readonly wakers: (() => void)[] = [];
   private shuttingDown = false;
 
@@ -44,16 +44,19 @@ export class WorkQueue {
     this.wakers.shift()?.();
   }
 
-  /** Adds after a delay; an earlier pending delayed add for the key wins (sooner is kept). */
+  /** Adds after a delay; of several pending delayed adds for one key, the soonest wins. */
   addAfter(key: string, ms: number): void {
     if (ms <= 0) return this.add(key);
-    if (this.timers.has(key)) return;
-    const t = setTimeout(() => {
+    const due = Date.now() + ms;
+    const pending = this.timers.get(key);
+    if (pending && pending.due <= due) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, ms);
-    t.unref?.();
-    this.timers.set(key, t);
+    timer.unref?.();
+    this.timers.set(key, { timer, due });
   }
 
   /** Per-key exponential back-off: base · 2^failures, capped. */
@@ -111,7 +114,7 @@ export class WorkQueue {
 
   shutdown(): void {
     this.shuttingDown = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
     for (const w of this.wakers.splice(0)) w();
   }

@@ -291,7 +291,7 @@ describe('rollout status', () => {
 });
 
 describe('other kinds and misuse, compared with kubectl', () => {
-  test('DaemonSet and StatefulSet status viewers, pods without a viewer, set image on a pod', async () => {
+  test('DaemonSet and StatefulSet rollouts, verbs on kinds that do not support them, set image on a pod', async () => {
     for (const c of CLIENTS) {
       const tmpl = { metadata: { labels: { app: 'k' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
       await apiReq('POST', `/apis/apps/v1/namespaces/${c.tag}/daemonsets`, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'k' } }, template: tmpl } });
@@ -321,7 +321,9 @@ describe('other kinds and misuse, compared with kubectl', () => {
     for (const verb of ['status', 'history', 'undo', 'pause', 'resume', 'restart']) {
       expectSameRun(await both((k, tag) => k.run(['rollout', verb, '-n', tag, 'pod/web'])));
     }
-    expectSameRun(await both((k, tag) => k.run(['rollout', 'pause', '-n', tag, 'daemonset/agent'])));
+    for (const verb of ['pause', 'history', 'undo']) {
+      expectSameRun(await both((k, tag) => k.run(['rollout', verb, '-n', tag, 'daemonset/agent'])));
+    }
     expectSameRun(await both((k, tag) => k.run(['scale', '-n', tag, 'pod/web', '--replicas=2'])));
     expectSameRun(await both((k, tag) => k.run(['set', 'image', '-n', tag, 'pod/web', 'web=nginx:1.28'])));
     await sameObjects((tag) => `/api/v1/namespaces/${tag}/pods/web`);

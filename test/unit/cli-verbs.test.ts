@@ -114,6 +114,11 @@ describe('run', () => {
     expect(srv.find('v1', 'Pod', 'default', 'fail')).toBeDefined();
   });
 
+  test('-i gives up when the pod does not start within --pod-running-timeout', async () => {
+    const r = await k8ts(['run', 'stuck', '--image=busybox', '-i', '--pod-running-timeout=300ms']);
+    expect(r).toEqual({ code: 1, out: '', err: 'error: timed out waiting for the condition\n' });
+  });
+
   test('--dry-run=client -o yaml prints kubectl\'s object, namespaced only with -n', async () => {
     const r = await k8ts(['run', 'web', '--image=nginx', '-n', 'dev', '--dry-run=client', '-o', 'yaml']);
     expect(r.out).toBe(

@@ -50,3 +50,19 @@ test('a failing reconcile is retried until it succeeds; requeueAfter schedules a
   expect(seen.filter((k) => k === 'flaky')).toHaveLength(3);
   expect(seen.filter((k) => k === 'again')).toHaveLength(2);
 });
+
+test('of two delayed adds for one key, the sooner wins', async () => {
+  const q = new WorkQueue();
+  const seen: number[] = [];
+  const start = Date.now();
+  const workers = q.runWorkers(1, async () => {
+    seen.push(Date.now() - start);
+  });
+  q.addAfter('k', 10_000);
+  q.addAfter('k', 10);
+  await tick(100);
+  q.shutdown();
+  await workers;
+  expect(seen).toHaveLength(1);
+  expect(seen[0]).toBeLessThan(1000);
+});
