@@ -18,6 +18,8 @@ export interface UpOptions {
   home: string;
   port: number;
   nodes: number;
+  /** Extra flags per component (`--kubelet-arg=--backoff-scale=0.1`), e.g. to shrink timings in tests. */
+  extraArgs?: Partial<Record<'apiserver' | 'scheduler' | 'controller-manager' | 'kubelet' | 'kube-proxy', string[]>>;
 }
 
 const DIST = path.resolve(__dirname, '..');
@@ -39,7 +41,8 @@ export function clusterComponents(o: UpOptions): ComponentSpec[] {
   const specs: ComponentSpec[] = [];
   const add = (name: string, component: string, args: string[]) => {
     const main = entry(component);
-    if (main) specs.push({ name, command: node, args: [main, ...args] });
+    const extra = o.extraArgs?.[component as keyof NonNullable<UpOptions['extraArgs']>] ?? [];
+    if (main) specs.push({ name, command: node, args: [main, ...args, ...extra] });
   };
   const registry = `http://127.0.0.1:${registryPort(o)}`;
   add('apiserver', 'apiserver', ['--port', String(o.port), '--bind-address', '127.0.0.1', '--data-dir', path.join(o.home, 'data')]);
@@ -176,7 +179,8 @@ export async function runUpDetached(o: UpOptions, out: (s: string) => void): Pro
     return 1;
   }
   const log = fs.openSync(path.join(o.home, 'k8ts.log'), 'a');
-  const child = spawn(process.execPath, [path.join(DIST, 'cli', 'main.js'), 'up', '--home', o.home, '--port', String(o.port), '--nodes', String(o.nodes)], { detached: true, stdio: ['ignore', log, log] });
+  const extra = Object.entries(o.extraArgs ?? {}).flatMap(([component, flags]) => (flags ?? []).map((f) => `--${component}-arg=${f}`));
+  const child = spawn(process.execPath, [path.join(DIST, 'cli', 'main.js'), 'up', '--home', o.home, '--port', String(o.port), '--nodes', String(o.nodes), ...extra], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   const ok = await waitReady(`http://127.0.0.1:${o.port}`, 60_000, () => child.exitCode === null);
   if (!ok) {
@@ -224,13 +228,26 @@ export async function runStatus(home: string, port: number, out: (s: string) => 
   return ready ? 0 : 1;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function registerClusterCommands(program: Command, out: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
   const common = (c: Command) => c.option('--home <dir>', 'state directory (data, kubeconfig, logs)', '.k8ts').option('--port <n>', 'API server port on 127.0.0.1', '6443');
   common(program.command('up').description('start a local cluster: API server, scheduler, controller manager, kubelets, kube-proxy'))
     .option('--nodes <n>', 'number of nodes', '2')
     .option('-d, --detach', 'run in the background (stop with `k8ts down`)')
+    .option('--apiserver-arg <flag>', 'extra flag for the API server (repeatable)', collect, [])
+    .option('--scheduler-arg <flag>', 'extra flag for the scheduler (repeatable)', collect, [])
+    .option('--controller-manager-arg <flag>', 'extra flag for the controller manager (repeatable)', collect, [])
+    .option('--kubelet-arg <flag>', 'extra flag for every kubelet (repeatable), e.g. --kubelet-arg=--backoff-scale=0.1', collect, [])
     .action(async (o) => {
-      const opts: UpOptions = { home: path.resolve(o.home), port: Number(o.port), nodes: Number(o.nodes) };
+      const opts: UpOptions = {
+        home: path.resolve(o.home),
+        port: Number(o.port),
+        nodes: Number(o.nodes),
+        extraArgs: { apiserver: o.apiserverArg, scheduler: o.schedulerArg, 'controller-manager': o.controllerManagerArg, kubelet: o.kubeletArg },
+      };
       if (o.detach) process.exitCode = await runUpDetached(opts, out);
       else await runUp(opts, out);
     });
