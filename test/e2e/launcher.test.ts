@@ -5,37 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { DIST, tempDir, run, eventually, Cli } from '../helpers/processes';
+import { DIST, tempDir, run, eventually, Cli, freePort, pidsWith } from '../helpers/processes';
 
 const CLI = path.join(DIST, 'cli', 'main.js');
 
-/** A free port below the ephemeral range (fixed ephemeral ports collide here). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 10000);
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
 
-/** PIDs of processes whose command line mentions `needle` (our children carry the home dir). */
-function pidsWith(needle: string): number[] {
-  const out: number[] = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (cmd.includes(needle)) out.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 const homes: string[] = [];
 const started: ChildProcess[] = [];

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -191,3 +192,28 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
 }
 
 export const SEEDS = path.resolve(ROOT, '..', 'shared', 'fixtures', 'seeds');
+
+/** A free port below the ephemeral range (fixed ephemeral ports collide on this machine). */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/** PIDs of processes whose command line (NUL-separated) contains `needle`. */
+export function pidsWith(needle: string): number[] {
+  const pids: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) pids.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
