@@ -14,7 +14,9 @@ import { InformerFactory } from '../shared/controller/factory';
 import type { Logger } from '../shared/logger';
 import { DEFAULT_CONTROLLER_OPTIONS, type Clock, type Controller, type ControllerContext, type ControllerOptions } from './controller';
 import { DeploymentController } from './deployment';
+import { DaemonSetController } from './daemonset';
 import { GarbageCollector } from './garbagecollector';
+import { JobController } from './job';
 import { NamespaceController } from './namespace';
 import { NodeIpamController } from './nodeipam';
 import { NodeLifecycleController } from './nodelifecycle';
@@ -28,6 +30,8 @@ export const CONTROLLERS: Record<string, () => Controller> = {
   namespace: () => new NamespaceController(),
   'node-ipam': () => new NodeIpamController(),
   'node-lifecycle': () => new NodeLifecycleController(),
+  job: () => new JobController(),
+  daemonset: () => new DaemonSetController(),
 };
 
 export const systemClock: Clock = { now: () => new Date() };

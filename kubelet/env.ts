@@ -13,6 +13,7 @@
  * the pod worker reports as `CreateContainerConfigError`.
  */
 import type { ConfigMap, Container, Pod, Secret } from '../shared/api/types';
+import { QUANTITY_FORMAT_ERROR, quantityNumber } from '../shared/quantity';
 
 export class ConfigError extends Error {
   readonly reason = 'CreateContainerConfigError';
@@ -118,17 +119,11 @@ function resourceFieldValue(container: Container, resource: string, divisor?: st
   return String(Math.ceil(v / (div || 1)));
 }
 
-/** Parses a Kubernetes quantity (`500m`, `128Mi`, `1G`, `2`) into a number (cores or bytes). */
+/** Parses a Kubernetes quantity (`500m`, `128Mi`, `1G`, `2`) into a number (cores or bytes); throws Kubernetes' format error when it is not one. */
 export function parseQuantity(q: string | number): number {
-  if (typeof q === 'number') return q;
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(q.trim());
-  if (!m) throw new Error(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
-  const n = Number(m[1]);
-  const mult: Record<string, number> = {
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-    n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  };
-  return m[2] ? n * mult[m[2]] : n;
+  const n = quantityNumber(q);
+  if (n === undefined) throw new Error(QUANTITY_FORMAT_ERROR);
+  return n;
 }
 
 function decodeSecret(s: Secret, key: string): string | undefined {

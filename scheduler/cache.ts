@@ -19,7 +19,8 @@
  */
 import type { Node, Pod } from '../shared/api/types';
 import { keyOf } from '../shared/controller/informer';
-import { milliCPU, podHostPorts, podRequests, quantityValue, type HostPort, type Resources } from './resources';
+import { milliValueRoundedUp, valueRoundedUp } from '../shared/quantity';
+import { podHostPorts, podRequests, type HostPort, type Resources } from './resources';
 
 export const NOT_READY_TAINT_KEY = 'node.kubernetes.io/not-ready';
 export const UNSCHEDULABLE_TAINT_KEY = 'node.kubernetes.io/unschedulable';
@@ -60,7 +61,7 @@ export class NodeInfo {
   setNode(node: Node): void {
     this.node = node;
     const alloc = (node.status?.allocatable ?? {}) as Record<string, unknown>;
-    this.allocatable = { milliCPU: milliCPU(alloc.cpu ?? 0), memory: quantityValue(alloc.memory ?? 0), pods: quantityValue(alloc.pods ?? 0) };
+    this.allocatable = { milliCPU: milliValueRoundedUp(alloc.cpu ?? 0), memory: valueRoundedUp(alloc.memory ?? 0), pods: valueRoundedUp(alloc.pods ?? 0) };
     this.labels = { ...(node.metadata?.labels ?? {}) };
     this.unschedulable = node.spec?.unschedulable === true;
     const taints: Taint[] = (node.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect }));

@@ -47,6 +47,27 @@ export function parseResourceVersion(rv: string | undefined): number | undefined
   return Number(rv);
 }
 
+/**
+ * One event object is delivered to every watcher of its collection: encode it once per
+ * API view, not once per watcher (100 watchers would otherwise stringify every event
+ * 100 times). Store event objects are frozen and shared, so they key a WeakMap safely.
+ */
+const encodedObjects = new WeakMap<object, Map<ResourceInfo, string>>();
+
+function objectJson(registry: Registry, r: ResourceInfo, obj: KObject): string {
+  let byView = encodedObjects.get(obj);
+  if (!byView) {
+    byView = new Map();
+    encodedObjects.set(obj, byView);
+  }
+  let json = byView.get(r);
+  if (json === undefined) {
+    json = JSON.stringify(registry.present(r, obj));
+    byView.set(r, json);
+  }
+  return json;
+}
+
 /** Starts a watch and returns a function that stops it. Errors before the first event throw. */
 export async function serveWatch(registry: Registry, r: ResourceInfo, sel: Selection, params: WatchParams, sink: WatchSink): Promise<() => void> {
   let stopped = false;
@@ -64,8 +85,9 @@ export async function serveWatch(registry: Registry, r: ResourceInfo, sel: Selec
   };
 
   const encode = (type: string, obj: KObject): string => {
-    if (!params.table || type === 'ERROR' || type === 'BOOKMARK') return JSON.stringify({ type, object: obj });
-    const table = toTable(r.group, r.resource, [obj], { includeObject: params.includeObject ?? 'Metadata', noHeaders: headerSent, resourceVersion: obj.metadata?.resourceVersion });
+    if (type === 'ERROR' || type === 'BOOKMARK') return JSON.stringify({ type, object: obj });
+    if (!params.table) return `{"type":"${type}","object":${objectJson(registry, r, obj)}}`;
+    const table = toTable(r.group, r.resource, [registry.present(r, obj)], { includeObject: params.includeObject ?? 'Metadata', noHeaders: headerSent, resourceVersion: obj.metadata?.resourceVersion });
     headerSent = true;
     return JSON.stringify({ type, object: table });
   };
@@ -100,7 +122,7 @@ export async function serveWatch(registry: Registry, r: ResourceInfo, sel: Selec
     else if (now && before) type = 'MODIFIED';
     else if (now) type = 'ADDED';
     else if (before) type = 'DELETED';
-    if (type) emit(type, registry.present(r, e.object));
+    if (type) emit(type, e.object);
   };
 
   try {

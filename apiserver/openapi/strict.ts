@@ -19,6 +19,7 @@
 import type { GroupVersionKind } from '../../shared/api/types';
 import { INT_OR_STRING, QUANTITY, parseType, schemaNameFor, shortName, type FieldType } from './schema';
 import { SCHEMAS } from './schemas.generated';
+import { isQuantity, QUANTITY_FORMAT_ERROR } from '../../shared/quantity';
 
 /** A body value Go's decoder would refuse; `path` is where, `message` is what Kubernetes says. */
 export interface FieldTypeError {
@@ -26,15 +27,12 @@ export interface FieldTypeError {
   message: string;
 }
 
-/** Kubernetes' quantity decode failure (resource.ErrFormatWrong), verbatim. */
-export const QUANTITY_FORMAT_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+export { QUANTITY_FORMAT_ERROR };
 
 const QUANTITY_RE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
-/** Stricter than the regex above, as ParseQuantity is: one number, then a known suffix. */
-const QUANTITY_FULL_RE = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:|[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)$/;
-
+/** The decoder's regex above, then ParseQuantity's stricter grammar: one number, then a known suffix. */
 export function isValidQuantity(s: string): boolean {
-  return QUANTITY_RE.test(s) && QUANTITY_FULL_RE.test(s);
+  return QUANTITY_RE.test(s) && isQuantity(s);
 }
 
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -12,7 +12,7 @@
 import type { HorizontalPodAutoscaler as HpaV1 } from 'kubernetes-types/autoscaling/v1';
 import type { HorizontalPodAutoscaler as HpaV2, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus } from 'kubernetes-types/autoscaling/v2';
 import { ageSince } from './duration';
-import { canonicalQuantity } from './quantity';
+import { canonicalQuantity } from '../../shared/quantity';
 import { AGE_COLUMN, NAME_COLUMN, column, definePrinter } from './table';
 
 const DEFAULT_CPU_UTILIZATION = 80;

@@ -26,7 +26,7 @@ import type {
 } from 'kubernetes-types/core/v1';
 import { ageSince } from './duration';
 import { containerCells, formatAccessModes, formatLabelMap, joinHostPort, listWithMore, loadBalancerAddresses } from './format';
-import { canonicalQuantity } from './quantity';
+import { canonicalQuantity } from '../../shared/quantity';
 import { AGE_COLUMN, CONTAINERS_COLUMN, IMAGES_COLUMN, NAME_COLUMN, SELECTOR_COLUMN, column, definePrinter, wide } from './table';
 
 // ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { field, GoValue, type FieldCause } from '../../shared/api/errors';
 import { validateFinalizerName, validateLabels, validateLabelSelector } from './meta';
 import { isCIDR, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isIP, isQualifiedName, isValidLabelValue, isValidPortNum } from './names';
 import { validatePortNumOrName } from './pod';
-import { parseQuantity, quantityText } from './quantity';
+import { quantityNumber, quantityText } from '../../shared/quantity';
 import { arr, deepEqual, FieldPath, goStringSlice, isObj, obj, objs, str, type J } from './util';
 
 const spec = new FieldPath('spec');
@@ -249,7 +249,7 @@ export function validateNode(node: J): FieldCause[] {
   const st = obj(node.status);
   for (const f of ['capacity', 'allocatable']) {
     for (const [r, q] of Object.entries(obj(st[f]))) {
-      const n = parseQuantity(q);
+      const n = quantityNumber(q);
       if (n === undefined || n < 0) errs.push(field.invalid(new FieldPath('status').child(f).key(r).text, quantityText(q), 'must be greater than or equal to 0'));
     }
   }
@@ -356,7 +356,7 @@ export function validatePersistentVolume(pv: J): FieldCause[] {
   if (Object.keys(capacity).length === 0) errs.push(field.required(spec.child('capacity').text));
   if (!('storage' in capacity) || Object.keys(capacity).length > 1) errs.push(field.notSupported(spec.child('capacity').text, goResourceList(capacity), ['storage']));
   for (const [r, q] of Object.entries(capacity)) {
-    const n = parseQuantity(q);
+    const n = quantityNumber(q);
     if (n === undefined || n <= 0) errs.push(field.invalid(spec.child('capacity').key(r).text, quantityText(q), 'must be greater than zero'));
   }
   const sc = str(s.storageClassName);
@@ -397,7 +397,7 @@ export function validatePersistentVolumeClaim(pvc: J, old?: J): FieldCause[] {
   const storagePath = spec.child('resources').key('storage');
   if (!('storage' in requests)) errs.push(field.required(storagePath.text));
   else {
-    const n = parseQuantity(requests.storage);
+    const n = quantityNumber(requests.storage);
     if (n === undefined || n <= 0) errs.push(field.invalid(storagePath.text, quantityText(requests.storage), 'must be greater than zero'));
   }
   const sc = str(s.storageClassName);
@@ -414,8 +414,8 @@ export function validatePersistentVolumeClaim(pvc: J, old?: J): FieldCause[] {
       nClone.volumeAttributesClassName = o.volumeAttributesClassName;
     }
     if (!deepEqual(nClone, oClone)) errs.push(field.forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
-    const newSize = parseQuantity(requests.storage);
-    const oldSize = parseQuantity(obj(obj(o.resources).requests).storage);
+    const newSize = quantityNumber(requests.storage);
+    const oldSize = quantityNumber(obj(obj(o.resources).requests).storage);
     if (newSize !== undefined && oldSize !== undefined && newSize < oldSize) errs.push(field.forbidden('spec.resources.requests.storage', 'field can not be less than previous value'));
   }
   return errs;
@@ -455,7 +455,7 @@ function validateQuantityMap(m: unknown, path: FieldPath): FieldCause[] {
   const errs: FieldCause[] = [];
   for (const [r, q] of Object.entries(obj(m))) {
     errs.push(...invalidEach(path.key(r), r, isQualifiedName(r)));
-    const n = parseQuantity(q);
+    const n = quantityNumber(q);
     if (n === undefined || n < 0) errs.push(field.invalid(path.key(r).text, quantityText(q), 'must be greater than or equal to 0'));
   }
   return errs;
@@ -480,8 +480,8 @@ export function validateLimitRange(lr: J): FieldCause[] {
     for (const f of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) errs.push(...validateQuantityMap(item[f], p.child(f)));
     for (const [r, q] of Object.entries(obj(item.min))) {
       const max = obj(item.max)[r];
-      const mn = parseQuantity(q);
-      const mx = parseQuantity(max);
+      const mn = quantityNumber(q);
+      const mx = quantityNumber(max);
       if (mx !== undefined && mn !== undefined && mn > mx) errs.push(field.invalid(p.child('min').key(r).text, quantityText(q), `min value ${quantityText(q)} is greater than max value ${quantityText(max)}`));
     }
   });

@@ -12,7 +12,7 @@ import { validateAnnotations, validateLabels } from './meta';
 import {
   isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum,
 } from './names';
-import { parseQuantity, quantityText } from './quantity';
+import { QUANTITY_FORMAT_ERROR, quantityNumber, quantityText } from '../../shared/quantity';
 import { arr, deepEqual, FieldPath, isInt, isObj, obj, objs, str, type J } from './util';
 
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
@@ -95,7 +95,7 @@ function validateVolumeSource(vol: J, path: FieldPath): FieldCause[] {
         if (typeof s.type === 'string' && !HOST_PATH_TYPES.includes(s.type)) errs.push(field.notSupported(p.child('type').text, s.type, HOST_PATH_TYPES));
         break;
       case 'emptyDir':
-        if (s.sizeLimit !== undefined && (parseQuantity(s.sizeLimit) ?? 0) < 0) errs.push(field.forbidden(p.child('sizeLimit').text, 'SizeLimit field must be a valid resource quantity'));
+        if (s.sizeLimit !== undefined && (quantityNumber(s.sizeLimit) ?? 0) < 0) errs.push(field.forbidden(p.child('sizeLimit').text, 'SizeLimit field must be a valid resource quantity'));
         break;
       case 'secret':
         if (!str(s.secretName)) errs.push(field.required(p.child('secretName').text));
@@ -293,8 +293,8 @@ function validateResourceName(name: string, path: FieldPath): FieldCause[] {
 }
 
 function validateQuantityValue(q: unknown, path: FieldPath): FieldCause[] {
-  const n = parseQuantity(q);
-  if (n === undefined) return [field.invalid(path.text, quantityText(q), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")];
+  const n = quantityNumber(q);
+  if (n === undefined) return [field.invalid(path.text, quantityText(q), QUANTITY_FORMAT_ERROR)];
   if (n < 0) return [field.invalid(path.text, quantityText(q), NONNEG)];
   return [];
 }
@@ -313,8 +313,8 @@ export function validateResourceRequirements(resIn: unknown, path: FieldPath): F
     const p = path.child('requests').key(name);
     errs.push(...validateResourceName(name, p), ...validateQuantityValue(q, p));
     if (!(name in limits)) continue;
-    const r = parseQuantity(q);
-    const l = parseQuantity(limits[name]);
+    const r = quantityNumber(q);
+    const l = quantityNumber(limits[name]);
     if (r === undefined || l === undefined) continue;
     if (name.startsWith('hugepages-') && r !== l) errs.push(field.invalid(path.child('requests').text, quantityText(q), `must be equal to ${name} limit of ${quantityText(limits[name])}`));
     else if (r > l) errs.push(field.invalid(path.child('requests').text, quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limits[name])}`));

@@ -7,7 +7,7 @@
 import type { Container, ContainerState, ContainerStatus, Event, Pod, PodTemplateSpec, Toleration, Volume } from 'kubernetes-types/core/v1';
 import type { LabelSelector, OwnerReference } from 'kubernetes-types/meta/v1';
 import { ageSince, rfc1123z } from '../printers/duration';
-import { formatQuantity, maxResourceLists, milliValue, parseQuantity, sumResourceLists, value as quantityValue, type Quantity } from '../printers/quantity';
+import { formatQuantity, maxResourceLists, milliValue, parseQuantity, sumResourceLists, value as quantityValue, type Quantity } from '../../shared/quantity';
 import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, type PrefixWriter } from './writer';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -5,7 +5,7 @@
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1';
 import type { Lease } from 'kubernetes-types/coordination/v1';
 import { ageSince, rfc1123z } from '../printers/duration';
-import { ZERO, formatQuantity, milliValue, parseQuantity, value, type Quantity } from '../printers/quantity';
+import { ZERO, formatQuantity, milliValue, parseQuantity, value, type Quantity } from '../../shared/quantity';
 import { describeEvents, podRequestsAndLimits, printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline } from './common';
 import { LEVEL_0, LEVEL_1, PrefixWriter } from './writer';
 

@@ -5,7 +5,7 @@
  */
 import type { Endpoints, Event, LimitRange, Namespace, ResourceQuota, Service } from 'kubernetes-types/core/v1';
 import { rfc1123z } from '../printers/duration';
-import { formatQuantity, parseQuantity } from '../printers/quantity';
+import { formatQuantity, parseQuantity } from '../../shared/quantity';
 import { describeEvents, formatLabelMap, printAnnotationsMultiline, printLabelsMultiline } from './common';
 import { LEVEL_0, LEVEL_1, PrefixWriter } from './writer';
 

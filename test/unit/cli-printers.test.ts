@@ -1,7 +1,7 @@
 import { TabWriter, tabify, GET_TABLE_OPTIONS, DESCRIBE_OPTIONS } from '../../cli/printers/tabwriter';
 import { TablePrinter, formatCell, formatLabels, formatTable, labelColumnHeader, type Table } from '../../cli/printers/table';
 import { humanDuration, ageSince, rfc1123z } from '../../cli/printers/duration';
-import { parseQuantity, formatQuantity, addQuantities, sumResourceLists } from '../../cli/printers/quantity';
+import { parseQuantity, formatQuantity, addQuantities, sumResourceLists } from '../../shared/quantity';
 import { asList, objectName, printObjects, toCompactJson, toJson, toYaml } from '../../cli/printers/output';
 
 const podColumns = [

@@ -5,7 +5,7 @@
  */
 import { humanDuration, parseIncludeObject, toTable, hasPrinter } from '../../apiserver/printers';
 import type { Cell } from '../../apiserver/printers';
-import { canonicalQuantity } from '../../apiserver/printers/quantity';
+import { canonicalQuantity } from '../../shared/quantity';
 import { formatLabelSelector, labelSelectorString } from '../../apiserver/printers/format';
 import type { KObject } from '../../shared/api/types';
 

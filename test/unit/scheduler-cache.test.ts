@@ -1,5 +1,6 @@
 /** Quantities, effective pod requests, and the cache's incremental accounting with assume/forget. */
-import { milliCPU, podRequests, quantityValue, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST } from '../../scheduler/resources';
+import { podRequests, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST } from '../../scheduler/resources';
+import { milliValueRoundedUp as milliCPU, valueRoundedUp as quantityValue } from '../../shared/quantity';
 import { SchedulerCache } from '../../scheduler/cache';
 import { nodeChangeMayHelp } from '../../scheduler/scheduler';
 import { node, pod } from './scheduler-helpers';
