@@ -253,6 +253,35 @@ interface Cluster {
   seen: Map<number, string>;
 }
 
+/** Clusters not yet stopped: what the exit hook must not leave behind. */
+const liveClusters = new Set<Cluster>();
+let exitHooked = false;
+
+/**
+ * On an abnormal exit (error thrown past us, ^C, SIGTERM) common.ts SIGKILLs `up`, which
+ * then cannot stop its components and containers; this synchronous hook SIGKILLs what it
+ * would have stopped: every process under the kubelets and the control plane, those
+ * processes, and whatever's cmdline holds the cluster's home dir.
+ */
+function hookClusterExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', () => {
+    for (const c of liveClusters) {
+      const table = processTable();
+      const roots = [...c.kubeletPids, ...c.controlPlane.values()];
+      const doomed = new Set([...roots, ...descendants(roots, table), ...[...table.keys()].filter((pid) => pid !== process.pid && cmdline(pid).includes(c.home))]);
+      for (const pid of doomed) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    }
+  });
+}
+
 function freePort(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.createServer();
@@ -284,6 +313,8 @@ async function startCluster(dataRoot: string, log: (l: string) => void): Promise
   const origin = `http://127.0.0.1:${port}`;
   const pool = new Pool(origin, { connections: CONCURRENCY + 4, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 0 });
   const cluster: Cluster = { child, home, origin, pool, kubeletPids: [], controlPlane: new Map(), seen: new Map() };
+  hookClusterExit();
+  liveClusters.add(cluster);
   try {
     const deadline = performance.now() + CLUSTER_READY_MS;
     for (;;) {
@@ -318,6 +349,7 @@ async function stopCluster(c: Cluster, log: (l: string) => void): Promise<{ stop
   await c.pool.destroy().catch(() => undefined);
   await c.child.stop(CLUSTER_STOP_MS);
   const stopMs = performance.now() - t0;
+  liveClusters.delete(c);
   const leftover = (): number[] => {
     const table = processTable();
     return [...table.keys()].filter((pid) => pid !== process.pid && (cmdline(pid).includes(c.home) || (c.seen.has(pid) && c.seen.get(pid) === table.get(pid)?.start)));

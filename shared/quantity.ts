@@ -54,11 +54,18 @@ interface Parts {
   family: QuantityFormat | 'DecimalExponent';
 }
 
+const MAX_DIGITS = 64;
+const MAX_EXPONENT = 64;
+
 function scan(s: string): Parts | undefined {
   const m = QUANTITY_RE.exec(s);
   if (!m || (m[3] === '' && (m[4] ?? '') === '')) return undefined;
   const [, number, sign, intPart, fracPart = '', exp, suffix = ''] = m;
   const parts: Parts = { number, negative: sign === '-', intPart, fracPart, exp10: 0, exp2: 0, family: 'DecimalSI' };
+  // Exact BigInt arithmetic makes `1e999999999` cost minutes: refuse magnitudes no real
+  // resource has, so a stored object can never stall the scheduler or a printer.
+  if (intPart.length + fracPart.length > MAX_DIGITS) return undefined;
+  if (exp && Math.abs(Number(exp.slice(1))) > MAX_EXPONENT) return undefined;
   if (exp) {
     parts.exp10 = Number(exp.slice(1));
     parts.family = 'DecimalExponent';

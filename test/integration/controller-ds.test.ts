@@ -182,6 +182,11 @@ test('one pod per eligible node; a node joining gets one, a node leaving loses i
   const revs2 = (await client.list<any>(`/apis/apps/v1/namespaces/${NS}/controllerrevisions`)).items;
   expect(revs2.map((r: any) => [r.metadata.name, r.revision]).sort()).toEqual([[`agent-${newHash}`, 2], [`agent-${oldHash}`, 1]].sort());
 
+  // Settled: no further status writes.
+  const rv = (await getDs('agent')).metadata.resourceVersion;
+  await new Promise((r) => setTimeout(r, 1000));
+  expect((await getDs('agent')).metadata.resourceVersion).toBe(rv);
+
   const ev = await events('agent');
   expect(ev.filter((e) => e.reason === 'SuccessfulCreate').length).toBe(2 + 1 + 2);
   expect(ev.filter((e) => e.reason === 'SuccessfulDelete').length).toBe(1 + 2);

@@ -164,6 +164,10 @@ test('completions 3, parallelism 2: never more than 2 active, ends Complete with
   expect(ev.filter((e) => e.reason === 'SuccessfulCreate')).toHaveLength(3);
   expect(ev.find((e) => e.reason === 'SuccessfulCreate').message).toMatch(/^Created pod: three-[a-z0-9]{5}$/);
   expect(ev.find((e) => e.reason === 'Completed')).toEqual(expect.objectContaining({ type: 'Normal', message: 'Job completed', source: expect.objectContaining({ component: 'job-controller' }) }));
+  // Settled: no further writes (a status that differs from what the server stores would loop).
+  const rv = (await getJob('three')).metadata.resourceVersion;
+  await new Promise((r) => setTimeout(r, 1500));
+  expect((await getJob('three')).metadata.resourceVersion).toBe(rv);
   await client.delete(`${JOBS}/three`, { propagationPolicy: 'Background' });
 }, 30_000);
 
@@ -211,6 +215,16 @@ test('activeDeadlineSeconds: running pods are deleted and the Job fails with Dea
   expect(ev.filter((e) => e.reason === 'SuccessfulDelete')).toHaveLength(2);
   expect(ev.find((e) => e.reason === 'DeadlineExceeded')).toEqual(expect.objectContaining({ type: 'Warning', message: 'Job was active longer than specified deadline' }));
   await client.delete(`${JOBS}/deadline`, { propagationPolicy: 'Background' });
+}, 30_000);
+
+test('a running Job settles: status written once per change, not on every sync', async () => {
+  await client.create(JOBS, job('steady', 'run', { parallelism: 2, completions: 2 }));
+  await until(async () => (await getJob('steady')).status?.ready === 2, '2 ready');
+  const rv = (await getJob('steady')).metadata.resourceVersion;
+  await new Promise((r) => setTimeout(r, 1500));
+  expect((await getJob('steady')).metadata.resourceVersion).toBe(rv);
+  expect((await getJob('steady')).status).toEqual(expect.objectContaining({ active: 2, ready: 2, terminating: 0, uncountedTerminatedPods: {} }));
+  await client.delete(`${JOBS}/steady`, { propagationPolicy: 'Background' });
 }, 30_000);
 
 test('suspend deletes active pods; resume starts them again', async () => {

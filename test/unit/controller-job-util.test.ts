@@ -111,3 +111,13 @@ test('deadlineRemaining and ttlRemaining', () => {
   expect(ttlRemaining(job({ ttlSecondsAfterFinished: 30 }, {}), now)).toBeUndefined();
   expect(ttlRemaining(job({}, done), now)).toBeUndefined();
 });
+
+test('both controllers are registered under kube-controller-manager names', () => {
+  // Imported here so the pure tests above do not load the manager.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CONTROLLERS, selectControllers } = require('../../controller-manager/manager') as typeof import('../../controller-manager/manager');
+  expect(CONTROLLERS.job().name).toBe('job');
+  expect(CONTROLLERS.daemonset().name).toBe('daemonset');
+  expect(selectControllers(['*', '-daemonset'])).toContain('job');
+  expect(selectControllers(['*', '-daemonset'])).not.toContain('daemonset');
+});

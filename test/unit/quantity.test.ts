@@ -159,7 +159,7 @@ describe('quantityNumber', () => {
     [' 2 ', 2],
     [7, 7],
     [0.25, 0.25],
-    ['1e400', Infinity], // no bigint work for absurd exponents
+    ['1e400', undefined], // beyond MAX_EXPONENT: not a quantity
     [NaN, undefined],
     [Infinity, undefined],
     ['1.2.3', undefined],
@@ -201,4 +201,13 @@ describe('arithmetic', () => {
     const m = maxResourceLists({ cpu: q('1'), memory: q('1Gi') }, { cpu: q('2'), memory: q('1Mi'), gpu: q('1') });
     expect(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, formatQuantity(v)]))).toEqual({ cpu: '2', memory: '1Gi', gpu: '1' });
   });
+});
+
+test('absurd magnitudes are not quantities (exact arithmetic on them would stall)', () => {
+  const { isQuantity, parseQuantity } = require('../../shared/quantity');
+  const start = Date.now();
+  expect(isQuantity('1e999999999')).toBe(false);
+  expect(parseQuantity('1e999999999')).toBeUndefined();
+  expect(parseQuantity('9'.repeat(100))).toBeUndefined();
+  expect(Date.now() - start).toBeLessThan(1000);
 });
