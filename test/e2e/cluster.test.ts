@@ -21,7 +21,10 @@ let out = '';
 beforeAll(async () => {
   home = tempDir('cluster');
   const port = await freePort();
-  up = spawn(process.execPath, [path.join(DIST, 'cli', 'main.js'), 'up', '--home', home, '--port', String(port), '--nodes', '2', '--kubelet-arg=--backoff-scale=0.1', '--kubelet-arg=--cpu=2'], {
+  up = spawn(process.execPath, [path.join(DIST, 'cli', 'main.js'), 'up', '--home', home, '--port', String(port), '--nodes', '2', '--kubelet-arg=--backoff-scale=0.1',
+    // Loopback pod IPs are shared by every cluster on this machine: a range of its own
+    // (10.R.0.0/16 → 127.R.N.x) keeps this one's pods from colliding with another's.
+    `--controller-manager-arg=--cluster-cidr=10.${100 + Math.floor(Math.random() * 140)}.0.0/16`, '--kubelet-arg=--cpu=2'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, K8TS_LOG_PRETTY: '0' },
   });
@@ -30,6 +33,8 @@ beforeAll(async () => {
   await eventually(async () => out.includes('k8ts cluster is up'), 60_000);
   k = new Cli('kubectl', `http://127.0.0.1:${port}`);
   await eventually(async () => /node-1\s+Ready/.test(await k.ok(['get', 'nodes'])) && /node-2\s+Ready/.test(await k.ok(['get', 'nodes'])), 60_000, 500);
+  // Pods get addresses from the node's podCIDR: wait until node IPAM has given them out.
+  await eventually(async () => JSON.parse(await k.ok(['get', 'nodes', '-o', 'json'])).items.every((n: any) => n.spec.podCIDR), 60_000, 300);
 }, 120_000);
 
 afterAll(async () => {
@@ -44,6 +49,8 @@ afterAll(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
   expect(left).toEqual([]);
 }, 60_000);
+
+jest.setTimeout(300_000);
 
 const pod = async (name: string) => JSON.parse(await k.ok(['get', 'pod', name, '-o', 'json']));
 const phase = async (name: string) => (await pod(name)).status?.phase;
@@ -63,14 +70,14 @@ test('nodes are Ready with pod CIDRs from node IPAM', async () => {
     return items.every((n: any) => n.spec.podCIDR) ? items : undefined;
   }, 30_000, 300);
   expect(nodes.map((n: any) => n.metadata.name).sort()).toEqual(['node-1', 'node-2']);
-  for (const n of nodes) expect(n.spec.podCIDR).toMatch(/^10\.244\.\d+\.0\/24$/);
+  for (const n of nodes) expect(n.spec.podCIDR).toMatch(/^10\.\d+\.\d+\.0\/24$/);
 });
 
 test('run web --image=nginx:1.28 --port 80: Running on its own IP, serving the welcome page', async () => {
   expect(await k.ok(['run', 'web', '--image=nginx:1.28', '--port', '80'])).toContain('pod/web created');
   await waitFor(async () => (await phase('web')) === 'Running');
   const p = await pod('web');
-  expect(p.status.podIP).toMatch(/^127\.244\.\d+\.\d+$/);
+  expect(p.status.podIP).toMatch(/^127\.\d+\.\d+\.\d+$/);
   expect(p.spec.nodeName).toMatch(/^node-[12]$/);
   expect(await httpGet(`http://${p.status.podIP}/`)).toContain('Welcome to nginx!');
   const wide = await k.ok(['get', 'pod', 'web', '-o', 'wide']);

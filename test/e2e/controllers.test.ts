@@ -2,7 +2,8 @@
  * SCENARIOS.md §3–4 on a whole cluster started by `k8ts up`, driven by the real kubectl:
  * Deployments name their ReplicaSets and pods as in the notes, replace deleted pods,
  * scale, roll out a new image, roll back; deleting a namespace deletes what is in it;
- * a Job runs to completion. Nothing here asserts a duration.
+ * a Job runs to completion; a node whose kubelet stops answering goes NotReady and its
+ * pods are replaced on the other node. Nothing here asserts a duration.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,7 +18,12 @@ let out = '';
 beforeAll(async () => {
   home = tempDir('controllers');
   const port = await freePort();
-  up = spawn(process.execPath, [path.join(DIST, 'cli', 'main.js'), 'up', '--home', home, '--port', String(port), '--nodes', '2', '--kubelet-arg=--backoff-scale=0.1'], {
+  up = spawn(process.execPath, [path.join(DIST, 'cli', 'main.js'), 'up', '--home', home, '--port', String(port), '--nodes', '2', '--kubelet-arg=--backoff-scale=0.1',
+    // Loopback pod IPs are shared by every cluster on this machine: a range of its own
+    // (10.R.0.0/16 → 127.R.N.x) keeps this one's pods from colliding with another's.
+    `--controller-manager-arg=--cluster-cidr=10.${100 + Math.floor(Math.random() * 140)}.0.0/16`,
+    // Shrink the node grace period and eviction timeout (50 s / 300 s) for the node-down test.
+    '--controller-manager-arg=--node-monitor-grace-period=6s', '--controller-manager-arg=--node-monitor-period=1s', '--controller-manager-arg=--pod-eviction-timeout=3s'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, K8TS_LOG_PRETTY: '0' },
   });
@@ -26,6 +32,7 @@ beforeAll(async () => {
   await eventually(async () => out.includes('k8ts cluster is up'), 60_000);
   k = new Cli('kubectl', `http://127.0.0.1:${port}`);
   await eventually(async () => (await k.ok(['get', 'nodes'])).match(/\sReady\s/g)?.length === 2, 60_000, 500);
+  await eventually(async () => JSON.parse(await k.ok(['get', 'nodes', '-o', 'json'])).items.every((n: any) => n.spec.podCIDR), 60_000, 300);
 }, 120_000);
 
 afterAll(async () => {
@@ -39,6 +46,8 @@ afterAll(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
   expect(left).toEqual([]);
 }, 60_000);
+
+jest.setTimeout(300_000);
 
 const waitFor = (fn: () => Promise<boolean>, ms = 90_000) => eventually(async () => (await fn()) || undefined, ms, 500);
 const names = async (args: string[]) => (await k.ok(['get', ...args, '-o', 'name'])).trim().split('\n').filter(Boolean).sort();
@@ -74,7 +83,8 @@ test('set image rolls out; rollout status succeeds; history lists revisions; und
   expect(rsBefore).toHaveLength(1);
   await k.ok(['set', 'image', 'deployment/web', 'nginx=nginx:1.27']);
   expect(await k.ok(['rollout', 'status', 'deployment/web', '--timeout=120s'])).toContain('deployment "web" successfully rolled out');
-  const pods = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])).items;
+  // Old pods may still be terminating (graceful deletion), as in Kubernetes: count the live ones.
+  const pods = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])).items.filter((p: any) => !p.metadata.deletionTimestamp);
   expect(pods.map((p: any) => p.spec.containers[0].image)).toEqual(['nginx:1.27', 'nginx:1.27', 'nginx:1.27']);
   const history = await k.ok(['rollout', 'history', 'deployment/web']);
   expect(history).toMatch(/^1\s/m);
@@ -108,3 +118,31 @@ test('delete namespace dev removes everything in it', async () => {
   expect(r.stderr).toContain('namespaces "dev" not found');
   expect((await k.ok(['get', 'pods', '-A', '-o', 'name'])).split('\n').filter((l) => l.includes('app-'))).toEqual([]);
 }, 180_000);
+
+test('a stopped kubelet: its node goes NotReady, its pods are replaced elsewhere; resumed, it stops the evicted ones', async () => {
+  await k.ok(['create', 'deployment', 'spread', '--image=nginx:1.28', '--replicas=4']);
+  await k.ok(['rollout', 'status', 'deployment/spread', '--timeout=90s']);
+  const pods = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=spread', '-o', 'json'])).items;
+  const victims = pods.filter((p: any) => p.spec.nodeName === 'node-2').map((p: any) => p.metadata.name);
+  expect(victims.length).toBeGreaterThan(0); // least-allocated scoring spreads them
+  expect(pidsWith(path.join(home, 'nodes', 'node-2', 'runtime', 'containers')).length).toBeGreaterThan(0);
+  const [kubelet] = pidsWith('--node-name\0node-2');
+  // Stop the supervised kubelet without killing it (SIGSTOP), as a hung node would look.
+  process.kill(kubelet, 'SIGSTOP');
+  try {
+    await waitFor(async () => /^node-2\s+NotReady/m.test(await k.ok(['get', 'nodes'])), 90_000);
+    await waitFor(async () => {
+      const now = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=spread', '-o', 'json'])).items;
+      return now.length === 4 && now.every((p: any) => p.spec.nodeName === 'node-1' && p.status.phase === 'Running') && !now.some((p: any) => victims.includes(p.metadata.name));
+    }, 120_000);
+    expect(await k.ok(['describe', 'node', 'node-2'])).toMatch(/node\.kubernetes\.io\/unreachable:NoExecute/);
+  } finally {
+    process.kill(kubelet, 'SIGCONT');
+  }
+  // Back, the kubelet stops the containers of the pods that were deleted meanwhile and the node heals.
+  await waitFor(async () => /^node-2\s+Ready/m.test(await k.ok(['get', 'nodes'])), 90_000);
+  const node2Holders = () => pidsWith(path.join(home, 'nodes', 'node-2', 'runtime', 'containers')).length;
+  await waitFor(async () => node2Holders() === 0, 60_000);
+  const after = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=spread', '-o', 'json'])).items;
+  expect(after).toHaveLength(4);
+}, 300_000);
