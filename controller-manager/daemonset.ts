@@ -27,7 +27,7 @@ import type { Informer } from '../shared/controller/informer';
 import { keyOf } from '../shared/controller/informer';
 import { WorkQueue, type ReconcileResult } from '../shared/controller/workqueue';
 import type { Logger } from '../shared/logger';
-import { fromLabelSelector, matchLabels, type Requirement } from '../shared/selectors';
+import { matchLabels } from '../shared/selectors';
 import type { Controller, ControllerContext } from './controller';
 import {
   daemonPodSpec,
@@ -45,8 +45,8 @@ import {
 import { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from './util/batch';
 import { Expectations } from './util/expectations';
 import { computeHash } from './util/hash';
-import { claimChildren, controllerRefOf, newControllerRef } from './util/owner';
-import { isPodAvailable, isPodReady } from './util/pods';
+import { claimChildren, controllerRefOf, newControllerRef, nonEmptySelector } from './util/owner';
+import { isPodAvailable, isPodReady, podPath } from './util/pods';
 import { canonicalJson } from './util/template';
 import type { Pod } from './util/types';
 
@@ -60,18 +60,9 @@ const NODE_PATH = '/api/v1/nodes';
 const CR_PATH = '/apis/apps/v1/controllerrevisions';
 const dsPath = (ns: string, name: string) => `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/daemonsets/${encodeURIComponent(name)}`;
 const crPath = (ns: string, name?: string) => `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/controllerrevisions${name ? `/${encodeURIComponent(name)}` : ''}`;
-const podPath = (ns: string, name?: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 type Revision = KObject & { revision?: number; data?: unknown };
 
-function selectorOf(ds: DaemonSetObj): Requirement[] | null {
-  try {
-    const reqs = fromLabelSelector(ds.spec?.selector);
-    return reqs && reqs.length ? reqs : null;
-  } catch {
-    return null;
-  }
-}
 
 const creationOrder = (a: Pod, b: Pod) =>
   Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? '') || (a.metadata.name! < b.metadata.name! ? -1 : 1);
@@ -144,7 +135,7 @@ export class DaemonSetController implements Controller {
     if (!ref) {
       if (what === 'delete') return;
       for (const d of this.dsInf.list()) {
-        const sel = d.metadata.namespace === pod.metadata.namespace ? selectorOf(d) : null;
+        const sel = d.metadata.namespace === pod.metadata.namespace ? nonEmptySelector(d) : null;
         if (sel && matchLabels(sel, pod.metadata.labels)) this.queue.add(keyOf(d));
       }
       return;
@@ -180,7 +171,7 @@ export class DaemonSetController implements Controller {
     const hash = computeHash(ds.spec?.template, ds.status?.collisionCount ?? undefined);
     await this.syncRevisions(ds, hash);
 
-    const sel = selectorOf(ds);
+    const sel = nonEmptySelector(ds);
     const candidates = this.podInf.list().filter((p) => p.metadata.namespace === ns);
     const pods = await claimChildren<Pod>({
       owner: ds,

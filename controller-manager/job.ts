@@ -29,7 +29,7 @@ import type { Informer } from '../shared/controller/informer';
 import { keyOf } from '../shared/controller/informer';
 import { WorkQueue, type ReconcileResult } from '../shared/controller/workqueue';
 import type { Logger } from '../shared/logger';
-import { fromLabelSelector, matchLabels, type Requirement } from '../shared/selectors';
+import { matchLabels } from '../shared/selectors';
 import type { Controller, ControllerContext } from './controller';
 import {
   backoffRemaining,
@@ -48,8 +48,8 @@ import {
 import { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from './util/batch';
 import { Expectations } from './util/expectations';
 import { canonicalJson } from './util/template';
-import { claimChildren, controllerRefOf, newControllerRef } from './util/owner';
-import { isPodActive, podsToDelete } from './util/pods';
+import { claimChildren, controllerRefOf, newControllerRef, nonEmptySelector } from './util/owner';
+import { isPodActive, podsToDelete, podPath } from './util/pods';
 import type { Pod } from './util/types';
 
 export const JOB_EVENT_SOURCE = 'job-controller';
@@ -68,16 +68,7 @@ export interface JobControllerOptions {
 const JOB_PATH = '/apis/batch/v1/jobs';
 const POD_PATH = '/api/v1/pods';
 const jobPath = (ns: string, name: string) => `/apis/batch/v1/namespaces/${encodeURIComponent(ns)}/jobs/${encodeURIComponent(name)}`;
-const podPath = (ns: string, name?: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods${name ? `/${encodeURIComponent(name)}` : ''}`;
 
-function selectorOf(job: JobObj): Requirement[] | null {
-  try {
-    const reqs = fromLabelSelector(job.spec?.selector);
-    return reqs && reqs.length ? reqs : null;
-  } catch {
-    return null;
-  }
-}
 
 export class JobController implements Controller {
   readonly name = 'job';
@@ -149,7 +140,7 @@ export class JobController implements Controller {
       // An orphan may be adopted by a Job whose selector matches it.
       if (what === 'delete') return;
       for (const j of this.jobInf.list()) {
-        const sel = j.metadata.namespace === pod.metadata.namespace ? selectorOf(j) : null;
+        const sel = j.metadata.namespace === pod.metadata.namespace ? nonEmptySelector(j) : null;
         if (sel && matchLabels(sel, pod.metadata.labels)) this.queue.addAfter(keyOf(j), this.batchMs);
       }
       return;
@@ -184,7 +175,7 @@ export class JobController implements Controller {
       return;
     }
 
-    const sel = selectorOf(job);
+    const sel = nonEmptySelector(job);
     const candidates = this.podInf.list().filter((p) => p.metadata.namespace === ns);
     const pods = await claimChildren<Pod>({
       owner: job,

@@ -24,13 +24,13 @@ import type { Informer } from '../shared/controller/informer';
 import { keyOf } from '../shared/controller/informer';
 import { WorkQueue, type ReconcileResult } from '../shared/controller/workqueue';
 import type { Logger } from '../shared/logger';
-import { fromLabelSelector, matchLabels, type Requirement } from '../shared/selectors';
+import { matchLabels } from '../shared/selectors';
 import type { Controller, ControllerContext } from './controller';
 import { calculateReplicaSetStatus, compactStatus, replicaSetStatusChanged } from './replicaset-util';
 import { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from './util/batch';
 import { Expectations } from './util/expectations';
-import { claimChildren, controllerRefOf, newControllerRef } from './util/owner';
-import { isPodActive, isPodReady, podsToDelete } from './util/pods';
+import { claimChildren, controllerRefOf, newControllerRef, nonEmptySelector } from './util/owner';
+import { isPodActive, isPodReady, podsToDelete, podPath } from './util/pods';
 
 /** Upstream's per-sync cap on creates/deletes for ReplicaSets (burstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -39,17 +39,7 @@ export const RS_EVENT_SOURCE = 'replicaset-controller';
 const RS_PATH = '/apis/apps/v1/replicasets';
 const POD_PATH = '/api/v1/pods';
 const rsPath = (ns: string, name?: string) => `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/replicasets${name ? `/${encodeURIComponent(name)}` : ''}`;
-const podPath = (ns: string, name?: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods${name ? `/${encodeURIComponent(name)}` : ''}`;
 
-function selectorOf(rs: ReplicaSet): Requirement[] | null {
-  try {
-    const reqs = fromLabelSelector(rs.spec?.selector);
-    // An empty selector matches nothing for a ReplicaSet (1.1): never adopt every pod.
-    return reqs && reqs.length ? reqs : null;
-  } catch {
-    return null;
-  }
-}
 
 export class ReplicaSetController implements Controller {
   readonly name = 'replicaset';
@@ -113,7 +103,7 @@ export class ReplicaSetController implements Controller {
   private enqueueMatching(pod: Pod): void {
     for (const rs of this.rsInf.list()) {
       if (rs.metadata.namespace !== pod.metadata.namespace) continue;
-      const sel = selectorOf(rs);
+      const sel = nonEmptySelector(rs);
       if (sel && matchLabels(sel, pod.metadata.labels)) this.queue.add(keyOf(rs));
     }
   }
@@ -165,7 +155,7 @@ export class ReplicaSetController implements Controller {
     rs.apiVersion = 'apps/v1';
     const ns = rs.metadata.namespace!;
     const needsSync = this.expectations.satisfied(key);
-    const sel = selectorOf(rs);
+    const sel = nonEmptySelector(rs);
     const now = this.ctx.clock.now();
 
     const candidates = this.podInf.list().filter((p) => p.metadata.namespace === ns && isPodActive(p));

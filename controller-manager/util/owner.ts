@@ -6,6 +6,8 @@
  * racing for an orphan cannot both win and a recreated namesake is never touched; a
  * NotFound just means the child is already gone.
  */
+import { fromLabelSelector, type Requirement } from '../../shared/selectors';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import type { KObject, OwnerReference } from '../../shared/api/types';
 import { ApiError } from '../../shared/api/errors';
 import type { KubeClient } from '../../shared/client';
@@ -87,4 +89,18 @@ export async function claimChildren<T extends KObject>(o: ClaimOptions<T>): Prom
     }
   }
   return claimed;
+}
+
+/**
+ * A workload's pod selector as requirements; null when it is missing, invalid or empty.
+ * An empty selector would match every pod in the namespace: a ReplicaSet, Job or
+ * DaemonSet must never adopt all of them.
+ */
+export function nonEmptySelector(obj: { spec?: { selector?: LabelSelector | null } }): Requirement[] | null {
+  try {
+    const reqs = fromLabelSelector(obj.spec?.selector ?? undefined);
+    return reqs && reqs.length ? reqs : null;
+  } catch {
+    return null;
+  }
 }

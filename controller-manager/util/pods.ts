@@ -3,6 +3,7 @@
  * ready, available(minReadySeconds), and the order in which surplus pods are deleted.
  * Pure functions over API objects; time is passed in so tests pin it.
  */
+import { resourcePath } from '../../shared/client/paths';
 import type { Pod } from './types';
 
 /** Kubernetes' annotation that lets users steer scale-down (lower cost goes first). */
@@ -86,4 +87,9 @@ export function compareForDeletion(a: Pod, b: Pod, rank: (p: Pod) => number, now
 export function podsToDelete(pods: Pod[], n: number, rank: (p: Pod) => number, now: Date): Pod[] {
   if (n >= pods.length) return [...pods];
   return [...pods].sort((a, b) => compareForDeletion(a, b, rank, now)).slice(0, n);
+}
+
+/** `/api/v1/namespaces/{ns}/pods[/{name}]` */
+export function podPath(namespace: string, name?: string): string {
+  return resourcePath({ group: '', version: 'v1', resource: 'pods', namespace, name });
 }
