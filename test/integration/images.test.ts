@@ -43,8 +43,8 @@ async function exists(p: string): Promise<boolean> {
 describe('registry API', () => {
   test('GET /v2/ answers, manifests resolve by short and full name, unknown is MANIFEST_UNKNOWN', async () => {
     expect((await fetch(`${registry.url}/v2/`)).status).toBe(200);
-    const short = await (await fetch(`${registry.url}/v2/nginx/manifests/1.28`)).json();
-    const full = await (await fetch(`${registry.url}/v2/docker.io/library/nginx/manifests/latest`)).json();
+    const short = await (await fetch(`${registry.url}/v2/nginx/manifests/1.28`)).json() as any;
+    const full = await (await fetch(`${registry.url}/v2/docker.io/library/nginx/manifests/latest`)).json() as any;
     expect(short.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(full.digest).toBe(short.digest);
     expect(short.config.exposedPorts).toEqual(['80/tcp']);
@@ -54,7 +54,7 @@ describe('registry API', () => {
     for (const url of ['/v2/nginx/manifests/doesnotexist', '/v2/nosuchimage/manifests/latest']) {
       const res = await fetch(registry.url + url);
       expect(res.status).toBe(404);
-      expect((await res.json()).errors[0].code).toBe('MANIFEST_UNKNOWN');
+      expect((await res.json() as any).errors[0].code).toBe('MANIFEST_UNKNOWN');
     }
     const file = short.files.find((f: { path: string }) => f.path === 'usr/share/nginx/html/index.html');
     const blob = await fetch(`${registry.url}/v2/nginx/blobs/${file.digest}`);
@@ -64,16 +64,16 @@ describe('registry API', () => {
   test('uploads are verified: wrong digest and manifests naming missing blobs are refused', async () => {
     const bad = await fetch(`${registry.url}/v2/x/blobs/uploads/?digest=sha256:${'0'.repeat(64)}`, { method: 'POST', body: 'hello', headers: { 'content-type': 'application/octet-stream' } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].code).toBe('DIGEST_INVALID');
+    expect((await bad.json() as any).errors[0].code).toBe('DIGEST_INVALID');
     const missing = await fetch(`${registry.url}/v2/x/manifests/1`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ config: {}, files: [{ path: 'a', mode: 420, digest: `sha256:${'1'.repeat(64)}`, size: 1 }] }),
     });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).errors[0].code).toBe('MANIFEST_BLOB_UNKNOWN');
+    expect((await missing.json() as any).errors[0].code).toBe('MANIFEST_BLOB_UNKNOWN');
     const evil = await fetch(`${registry.url}/v2/x/manifests/1`, { method: 'PUT', body: JSON.stringify({ config: {}, files: [{ path: '../x', mode: 420, type: 'dir' }] }) });
-    expect((await evil.json()).errors[0].code).toBe('MANIFEST_INVALID');
+    expect((await evil.json() as any).errors[0].code).toBe('MANIFEST_INVALID');
   });
 });
 
@@ -194,7 +194,7 @@ describe('node image cache', () => {
     // Pushed images survive a registry restart (a second registry on the same data dir).
     const restarted = await startRegistry({ port: 0, host: '127.0.0.1', dataDir: path.join(tmp, 'registry'), logger: createLogger('registry', { level: 'silent' }) });
     try {
-      const m = await (await fetch(`${restarted.url}/v2/myorg/myapp/manifests/2.0`)).json();
+      const m = await (await fetch(`${restarted.url}/v2/myorg/myapp/manifests/2.0`)).json() as any;
       expect(m.digest).toBe(pushed.digest);
     } finally {
       await restarted.close();
@@ -340,11 +340,11 @@ describe('stand-ins', () => {
     expect(await status('/ready')).toBe(200);
     expect((await fetch(base + '/fail/ready', { method: 'POST' })).status).toBe(200);
     expect([await status('/ready'), await status('/ready'), await status('/ready')]).toEqual([500, 500, 500]);
-    expect(await (await fetch(base + '/status')).json()).toEqual({ healthy: { failNext: 0 }, ready: { failNext: 'unlimited' } });
+    expect(await (await fetch(base + '/status')).json() as any).toEqual({ healthy: { failNext: 0 }, ready: { failNext: 'unlimited' } });
     await fetch(base + '/fail/ready?count=0');
     expect(await status('/ready')).toBe(200);
     expect(await status('/fail/healthy?count=abc')).toBe(400);
-    expect((await (await fetch(base + '/env')).json()).POD_IP).toBe('127.0.0.1');
+    expect((await (await fetch(base + '/env')).json() as any).POD_IP).toBe('127.0.0.1');
     expect(await (await fetch(base + '/')).text()).toContain(os.hostname());
     p.child.kill('SIGTERM');
     await p.exited;

@@ -85,7 +85,7 @@ function setup(pod: Pod, pull: () => Promise<LocalImage> = async () => image) {
   const client = {
     patch: async (p: string, body: { status: Pod['status'] }) => {
       api.push(`PATCH ${p}`);
-      pod.status = body.status;
+      (pod as { status?: Pod['status'] }).status = body.status;
       return { ...pod, status: body.status };
     },
     delete: async (p: string, opts: unknown) => {
@@ -181,8 +181,7 @@ test('deletion: Killing, stop with the deletion grace, terminal status, then DEL
   runtime.exitOnStart = undefined;
   await w.sync('default/crash-demo');
   expect(pod.status!.phase).toBe('Running');
-  pod.metadata!.deletionTimestamp = iso();
-  pod.metadata!.deletionGracePeriodSeconds = 5;
+  Object.assign(pod.metadata!, { deletionTimestamp: iso(), deletionGracePeriodSeconds: 5 });
   await w.sync('default/crash-demo');
   expect(events).toContain('Normal Killing: Stopping container app');
   expect(runtime.log).toContain('stop app grace=5');

@@ -166,7 +166,8 @@ describe('bodies captured from kubectl v1.32', () => {
   });
 });
 
-const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, creationTimestamp: null, ...extra });
+// Go prints `creationTimestamp: null`, which the ObjectMeta type does not allow: typed loosely on purpose.
+const meta = (name: string, extra: Record<string, unknown> = {}): KObject['metadata'] => ({ name, creationTimestamp: null, ...extra }) as unknown as KObject['metadata'];
 const podSpec = {
   containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }], resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent' }],
   restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', securityContext: {}, schedulerName: 'default-scheduler',

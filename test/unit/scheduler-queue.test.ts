@@ -185,7 +185,7 @@ test('pods of another scheduler, being deleted, or gated are not scheduled', asy
   const other = pod('other');
   other.spec!.schedulerName = 'my-scheduler';
   const deleting = pod('deleting');
-  deleting.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z';
+  Object.assign(deleting.metadata!, { deletionTimestamp: '2026-01-01T00:00:00Z' });
   const gated = pod('gated');
   gated.spec!.schedulingGates = [{ name: 'wait' }];
   for (const p of [other, deleting, gated]) pods.set(p);
