@@ -21,10 +21,11 @@ import * as path from 'node:path';
 import { describeMachine, waitForQuiet } from './common';
 import { apiBenchmark } from './api';
 import { podsBenchmark } from './pods';
+import { controllersBenchmark } from './controllers';
 import { extractAnalysis, renderMarkdown, verdict, type Benchmark, type BenchReport } from './report';
 
 /** Every benchmark; a new one is added here. */
-const BENCHMARKS: Benchmark[] = [apiBenchmark, podsBenchmark];
+const BENCHMARKS: Benchmark[] = [apiBenchmark, podsBenchmark, controllersBenchmark];
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Before a full run, wait up to this long for other work to use less than QUIET_THRESHOLD_PCT of a core. */

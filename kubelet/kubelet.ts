@@ -15,7 +15,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KObject, Pod } from '../shared/api/types';
+import type { KObject, Node, Pod } from '../shared/api/types';
 import type { KubeClient } from '../shared/client';
 import type { Logger } from '../shared/logger';
 import { EventRecorder } from '../shared/controller/events';
@@ -59,6 +59,7 @@ export interface KubeletOptions {
 export class Kubelet {
   readonly hostIP = '127.0.0.1';
   private informer!: Informer<KObject>;
+  private nodeInformer?: Informer<KObject>;
   private queue!: WorkQueue;
   private workersDone?: Promise<void>;
   private server?: http.Server;
@@ -139,6 +140,14 @@ export class Kubelet {
       },
       delete: (p) => this.queue.add(keyOf(p)),
     });
+    // The node IPAM controller assigns spec.podCIDR after registration: switch the pod
+    // address range the moment it arrives, so pod IPs are always inside the node's range.
+    this.nodeInformer = new Informer<KObject>(o.client, '/api/v1/nodes', { fieldSelector: `metadata.name=${o.nodeName}`, logger: log });
+    const adoptPodCIDR = (n: KObject) => {
+      const podCIDR = (n as Node).spec?.podCIDR;
+      if (podCIDR && toLoopbackCidr(podCIDR) !== this.ipam.range) this.ipam.setRange(toLoopbackCidr(podCIDR));
+    };
+    this.nodeInformer.on({ add: adoptPodCIDR, update: (_old, n) => adoptPodCIDR(n) }).start();
     this.informer.start();
     await this.informer.waitForSync();
     this.workersDone = this.queue.runWorkers(o.workers ?? DEFAULT_POD_WORKERS, async (key) => {
@@ -224,6 +233,7 @@ export class Kubelet {
     this.probes?.stop();
     this.queue?.shutdown();
     await this.informer?.stop();
+    await this.nodeInformer?.stop();
     // A sync may be waiting out a container's grace period; the kubelet does not wait
     // for it (nothing is lost: the next kubelet picks the pod up where it stands).
     await Promise.race([this.workersDone, new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);

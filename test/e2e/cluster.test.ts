@@ -78,6 +78,9 @@ test('run web --image=nginx:1.28 --port 80: Running on its own IP, serving the w
   await waitFor(async () => (await phase('web')) === 'Running');
   const p = await pod('web');
   expect(p.status.podIP).toMatch(/^127\.\d+\.\d+\.\d+$/);
+  // Loopback mode maps the node's podCIDR 10.a.b.0/24 to 127.a.b.0/24.
+  const node = JSON.parse(await k.ok(['get', 'node', p.spec.nodeName, '-o', 'json']));
+  expect(p.status.podIP.split('.').slice(1, 3)).toEqual(node.spec.podCIDR.split('.').slice(1, 3));
   expect(p.spec.nodeName).toMatch(/^node-[12]$/);
   expect(await httpGet(`http://${p.status.podIP}/`)).toContain('Welcome to nginx!');
   const wide = await k.ok(['get', 'pod', 'web', '-o', 'wide']);

@@ -22,7 +22,10 @@ beforeAll(async () => {
     // Loopback pod IPs are shared by every cluster on this machine: a range of its own
     // (10.R.0.0/16 → 127.R.N.x) keeps this one's pods from colliding with another's.
     `--controller-manager-arg=--cluster-cidr=10.${100 + Math.floor(Math.random() * 140)}.0.0/16`,
-    // Shrink the node grace period and eviction timeout (50 s / 300 s) for the node-down test.
+    // Shrink the node grace period and eviction timeout (50 s / 300 s) for the node-down test,
+    // and the kubelets' heartbeats with them (lease renewed every 1 s, status every 1 s): a
+    // grace period shorter than the renewal interval would mark healthy nodes down.
+    '--kubelet-arg=--node-lease-duration=4s', '--kubelet-arg=--node-status-update-frequency=1s',
     '--controller-manager-arg=--node-monitor-grace-period=6s', '--controller-manager-arg=--node-monitor-period=1s', '--controller-manager-arg=--pod-eviction-timeout=3s'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, K8TS_LOG_PRETTY: '0' },
@@ -96,6 +99,19 @@ test('set image rolls out; rollout status succeeds; history lists revisions; und
   const active = rs.find((r: any) => r.spec.replicas === 3);
   expect(`replicaset.apps/${active.metadata.name}`).toBe(rsBefore[0]);
   expect(active.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
+});
+
+test('a broken image stalls the rollout with ProgressDeadlineExceeded while the old pods keep serving', async () => {
+  await k.ok(['patch', 'deployment', 'web', '-p', '{"spec":{"progressDeadlineSeconds":5}}']);
+  await k.ok(['set', 'image', 'deployment/web', 'nginx=nosuch/image:1']);
+  const r = await k.run(['rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 150_000 });
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toContain('error: deployment "web" exceeded its progress deadline');
+  const d = JSON.parse(await k.ok(['get', 'deployment', 'web', '-o', 'json']));
+  expect(d.status.conditions.find((c: any) => c.type === 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+  const live = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])).items.filter((p: any) => p.status.phase === 'Running' && p.spec.containers[0].image === 'nginx:1.28');
+  expect(live.length).toBeGreaterThanOrEqual(2); // 3 replicas, maxUnavailable 25% → at most one old pod down
+  expect(d.status.availableReplicas).toBeGreaterThanOrEqual(2);
 });
 
 test('deleting a Deployment takes its ReplicaSets and pods with it', async () => {

@@ -25,6 +25,10 @@ const EXPECTED_LINES = [
   /^ {2}gets\/s: [\d,]+\/s, p50 .* p99 .*fastify GET.* — target .*: not judged$/m,
   /^ {2}list JSON: 200 pods: median .*fastify list.* — target .*: not judged$/m,
   /^ {2}list Table: 200 pods: median .*fastify list.* — target .*: not judged$/m,
+  /^ {2}baseline raw 50 pods → Ready: [\d,.]+ ms$/m,
+  /^ {2}deployment 0→50 Ready: [\d,.]+ ms .* — target .*: not judged$/m,
+  /^ {2}rolling update of 50: [\d,.]+ ms .* — target .*: not judged$/m,
+  /^ {2}controller-manager during rollout: \d+% .*RSS peak \d+ MiB/m,
   /^ {2}watch latency, 5 watchers: p50 .* p99 .* over [\d,]+ deliveries; [\d,]+ events\/s achieved .* — target .*: not judged$/m,
 ];
 
